@@ -1,0 +1,251 @@
+"""Command line: `smtp-tui [TARGET]` opens the screen; `check`, `lab` (and more) run without it.
+
+The Textual front end is imported only when the screen is wanted, so plain mode starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from smtp_tui import __version__
+from smtp_tui.exit_codes import EXIT_CODES_HELP, QUIT_AFTER, ExitCode
+
+if TYPE_CHECKING:
+    from smtp_tui.options import SessionOptions
+
+# Heavy modules (asyncio, dnspython, Textual) are imported only once the arguments are parsed,
+# so --help and usage errors answer at once.
+
+SUBCOMMANDS = ("check", "lab")
+
+_MAIN_DESCRIPTION = """\
+Be the mail server for a moment: a guided SMTP test (Microsoft KB153119) in five steps:
+look up the MX, connect to port 25, EHLO, MAIL FROM, RCPT TO. Every step and every reply
+is explained; the transcript is saved as it happens and can be copied into a ticket."""
+
+_MAIN_EPILOG = f"""\
+commands:
+  smtp-tui check TARGET ...   run the steps without the full screen (see check --help)
+  smtp-tui lab                run the practice lab in the foreground
+
+examples:
+  smtp-tui --demo                         the guided session against the practice lab
+  smtp-tui bob@example.com --from me@example.org --helo mail.example.org
+  smtp-tui check example.com --quit-after connect
+
+files:
+  config      $XDG_CONFIG_HOME/smtp-tui/config.toml (helo, mail_from, dns, theme, [timeouts])
+  transcripts $XDG_STATE_HOME/smtp-tui/transcripts/, written line by line as they happen
+
+{EXIT_CODES_HELP}"""
+
+
+def _session_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="mail_from",
+        metavar="ADDR",
+        help="MAIL FROM address (default: config, else postmaster@ the EHLO "
+        "name's domain); '<>' sends the null sender",
+    )
+    parser.add_argument(
+        "--to",
+        dest="rcpt_to",
+        metavar="ADDR",
+        help="RCPT TO address when TARGET is a bare domain (default: postmaster@DOMAIN)",
+    )
+    parser.add_argument(
+        "--helo", metavar="NAME", help="EHLO name (default: config, else this machine's FQDN)"
+    )
+    parser.add_argument(
+        "--server", metavar="HOST[:PORT]", help="skip the MX look-up and connect to this host"
+    )
+    parser.add_argument(
+        "--port", type=int, metavar="N", help="port for the MX hosts or --server (default 25)"
+    )
+    parser.add_argument(
+        "--dns",
+        metavar="SERVER[:PORT]",
+        help="ask this resolver instead of the system's (IPv6 as [::1]:53)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="one timeout for every network wait (default: connect 20, "
+        "greeting 60, each command 60, DNS 5)",
+    )
+    family = parser.add_mutually_exclusive_group()
+    family.add_argument(
+        "--ipv4",
+        "-4",
+        action="store_const",
+        const="ipv4",
+        dest="family",
+        help="connect over IPv4 only",
+    )
+    family.add_argument(
+        "--ipv6",
+        "-6",
+        action="store_const",
+        const="ipv6",
+        dest="family",
+        help="connect over IPv6 only",
+    )
+    parser.add_argument("--source", metavar="ADDRESS", help="local address to connect from")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the practice lab in this process and test against it",
+    )
+
+
+def main_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-tui",
+        description=_MAIN_DESCRIPTION,
+        epilog=_MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "target",
+        nargs="?",
+        metavar="DOMAIN|ADDRESS",
+        help="the recipient's address, or the destination domain",
+    )
+    parser.add_argument("--version", action="version", version=f"smtp-tui {__version__}")
+    _session_arguments(parser)
+    return parser
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-tui check",
+        description="Run the five steps without the full screen. The marked transcript "
+        "( -> sent, <-  received, === info, !!! warning, *** error) streams to "
+        "stdout; QUIT is sent at the end.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "target",
+        metavar="TARGET",
+        help="the recipient's address (its domain is looked up and it is the "
+        "RCPT TO), or a bare domain",
+    )
+    _session_arguments(parser)
+    parser.add_argument(
+        "--quit-after",
+        choices=QUIT_AFTER,
+        default="rcpt",
+        help="stop after this step and say QUIT (default: rcpt)",
+    )
+    return parser
+
+
+def lab_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-tui lab",
+        description="Run the practice lab (a DNS server and SMTP servers on loopback) in the "
+        "foreground, and print how to point smtp-tui and swaks at it.",
+    )
+    parser.add_argument(
+        "--dns-port",
+        type=int,
+        default=0,
+        metavar="N",
+        help="DNS port on 127.0.0.1 (default: a free one)",
+    )
+    parser.add_argument(
+        "--smtp-port",
+        type=int,
+        default=0,
+        metavar="N",
+        help="SMTP port on every lab address (default: a free one)",
+    )
+    return parser
+
+
+def _options(args: argparse.Namespace, target: str | None) -> SessionOptions:
+    from smtp_tui.config import load_config
+    from smtp_tui.core.connection import AddressFamily
+    from smtp_tui.options import build_options
+
+    return build_options(
+        config=load_config(),
+        target=target,
+        mail_from=args.mail_from,
+        rcpt_to=args.rcpt_to,
+        helo=args.helo,
+        server=args.server,
+        port=args.port,
+        dns=args.dns,
+        timeout=args.timeout,
+        demo=args.demo,
+        family=AddressFamily(args.family or "any"),
+        source=args.source,
+    )
+
+
+def _run_lab(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from smtp_tui.lab import Lab
+    from smtp_tui.lab.lab import describe_lab
+
+    async def serve() -> None:
+        async with Lab(dns_port=args.dns_port, smtp_port=args.smtp_port) as info:
+            print(describe_lab(info), flush=True)
+            await asyncio.Event().wait()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        return ExitCode.OK
+    except OSError as error:
+        print(f"smtp-tui lab: could not start: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    return ExitCode.OK
+
+
+def _run_screen(options: SessionOptions) -> int:
+    # Until the screen exists the guided session is plain mode, so --demo still works.
+    from smtp_tui.plain import check_main
+
+    return check_main(options, "rcpt")
+
+
+def _dispatch(command: str | None, args: argparse.Namespace) -> int:
+    if command == "lab":
+        return _run_lab(args)
+    if command == "check":
+        from smtp_tui.plain import check_main
+
+        return check_main(_options(args, args.target), args.quit_after)
+    options = _options(args, args.target)
+    if not options.demo and not options.target and not sys.stdin.isatty():
+        main_parser().error("name a recipient address or domain, or use --demo")
+    return _run_screen(options)
+
+
+_PARSERS = {"check": check_parser, "lab": lab_parser}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run what it asks for; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = args_list[0] if args_list and args_list[0] in SUBCOMMANDS else None
+    parser = _PARSERS[command]() if command else main_parser()
+    args = parser.parse_args(args_list[1:] if command else args_list)
+
+    from smtp_tui.config import ConfigError
+    from smtp_tui.core.addresses import InputError
+
+    try:
+        return _dispatch(command, args)
+    except (InputError, ConfigError) as error:
+        print(f"smtp-tui: error: {error}", file=sys.stderr)
+        return ExitCode.USAGE

@@ -1,0 +1,112 @@
+"""Check domains and mail addresses the user types, with errors a person can act on."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import dns.name
+
+_LDH = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+class InputError(ValueError):
+    """Something the user typed is not usable; the message says what and how to fix it."""
+
+
+@dataclass(frozen=True)
+class DomainName:
+    """A domain both ways: as the user reads it and as DNS carries it (IDNA 2008 A-labels)."""
+
+    unicode: str
+    ascii: str
+
+    @property
+    def is_international(self) -> bool:
+        return self.unicode != self.ascii
+
+    def shown(self) -> str:
+        """``bücher.example (xn--bcher-kva.example)`` for IDNs, else just the name."""
+        return f"{self.unicode} ({self.ascii})" if self.is_international else self.ascii
+
+
+def parse_domain(text: str) -> DomainName:
+    """Validate a domain name and convert it with IDNA 2008; raise InputError if unusable."""
+    raw = text.strip().rstrip(".")
+    if not raw:
+        raise InputError("The domain is empty.")
+    if any(ch.isspace() or ord(ch) < 0x20 for ch in raw):
+        raise InputError(f"The domain {raw!r} contains spaces or control characters.")
+    if "@" in raw:
+        raise InputError(f"{raw!r} looks like an address, not a domain.")
+    if raw.startswith("[") or _is_ip(raw):
+        raise InputError(f"{raw!r} is an IP address, not a domain name.")
+    try:
+        name = dns.name.from_unicode(raw, idna_codec=dns.name.IDNA_2008_Practical)
+    except dns.name.LabelTooLong:
+        raise InputError(f"A label of {raw!r} is longer than 63 characters.") from None
+    except dns.name.NameTooLong:
+        raise InputError(f"{raw!r} is longer than 255 octets.") from None
+    except dns.name.EmptyLabel:
+        raise InputError(f"{raw!r} has an empty label (two dots in a row?).") from None
+    except Exception as error:  # dnspython raises IDNAException and others
+        raise InputError(f"{raw!r} is not a valid domain name: {error}") from None
+    ascii_name = name.to_text(omit_final_dot=True).lower()
+    for label in ascii_name.split("."):
+        if not set(label) <= _LDH or label.startswith("-") or label.endswith("-"):
+            raise InputError(
+                f"{raw!r} is not a valid host name: labels may hold only letters, digits and "
+                "hyphens, and may not start or end with a hyphen."
+            )
+    if "." not in ascii_name:
+        raise InputError(f"{raw!r} has no dot; give a full domain such as example.com.")
+    try:
+        unicode_name = name.to_unicode(omit_final_dot=True, idna_codec=dns.name.IDNA_2008_Practical)
+    except Exception:
+        unicode_name = ascii_name
+    return DomainName(unicode=unicode_name, ascii=ascii_name)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class MailAddress:
+    """``local@domain`` with the domain checked; ``text`` is what goes between the brackets."""
+
+    local: str
+    domain: DomainName
+
+    @property
+    def text(self) -> str:
+        return f"{self.local}@{self.domain.ascii}"
+
+
+def parse_address(text: str) -> MailAddress:
+    """Validate a mail address (brackets optional); raise InputError if unusable."""
+    raw = text.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1].strip()
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+        raise InputError(f"The address {raw!r} contains spaces or control characters.")
+    local, at, domain = raw.rpartition("@")
+    if not at or not local:
+        raise InputError(f"{raw!r} is not a mail address: it needs a local part, @ and a domain.")
+    if len(local.encode()) > 64:
+        raise InputError(f"The local part of {raw!r} is longer than 64 octets (RFC 5321).")
+    if "<" in local or ">" in local:
+        raise InputError(f"The address {raw!r} has stray angle brackets.")
+    return MailAddress(local=local, domain=parse_domain(domain))
+
+
+def parse_target(text: str) -> tuple[DomainName, MailAddress | None]:
+    """A recipient address or a bare domain -> (domain to look up, address or None)."""
+    if "@" in text:
+        address = parse_address(text)
+        return address.domain, address
+    return parse_domain(text), None

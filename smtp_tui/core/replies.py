@@ -1,0 +1,247 @@
+"""Sans-I/O parser for SMTP replies (RFC 5321 §4.2).
+
+Feed it bytes as they arrive, split anywhere; it returns complete :class:`Reply` objects and
+:class:`ProtocolError` events. It never raises on what a server sends: junk becomes an event
+that carries the raw bytes, so the session can show it and go on (or stop) as it chooses.
+
+Hostile servers cannot exhaust memory: a line longer than :data:`MAX_LINE_BYTES` is cut and
+the rest of it discarded, and a reply longer than :data:`MAX_REPLY_LINES` keeps only its first
+lines (both are reported on the reply).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from smtp_tui.core.sanitize import sanitize_bytes
+
+MAX_LINE_BYTES = 4096
+MAX_REPLY_LINES = 1000
+
+# RFC 5321: Reply-code = %x32-35 %x30-35 %x30-39
+_CODE = re.compile(rb"^([2-5][0-5][0-9])")
+_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
+
+
+class ReplyClass(Enum):
+    """What the first digit of a reply code says."""
+
+    POSITIVE = 2
+    INTERMEDIATE = 3
+    TRANSIENT = 4
+    PERMANENT = 5
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One complete server reply.
+
+    ``lines`` hold the sanitized text after each code and separator; ``raw`` the bytes as
+    received. ``enhanced`` is the RFC 3463 status code (``"5.1.1"``) found at the start of
+    the first line's text, when its class matches the reply's.
+    """
+
+    code: int
+    lines: tuple[str, ...]
+    raw: bytes
+    multiline: bool = False
+    enhanced: str | None = None
+    bare_lf: bool = False
+    lines_cut: int = 0
+    long_lines_cut: int = 0
+
+    @property
+    def reply_class(self) -> ReplyClass:
+        return ReplyClass(self.code // 100)
+
+    @property
+    def is_positive(self) -> bool:
+        return self.code < 400
+
+    @property
+    def is_transient(self) -> bool:
+        return 400 <= self.code < 500
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.code >= 500
+
+    @property
+    def text(self) -> str:
+        """All text lines joined with newlines (enhanced code left in place)."""
+        return "\n".join(self.lines)
+
+    def display_lines(self) -> list[str]:
+        """The reply as the server wrote it, one string per line, sanitized."""
+        shown: list[str] = []
+        for index, line in enumerate(self.lines):
+            last = index == len(self.lines) - 1
+            sep = " " if last else "-"
+            shown.append(f"{self.code}{sep}{line}" if line or not last else f"{self.code}")
+        return shown
+
+
+@dataclass(frozen=True)
+class ProtocolError:
+    """Something the server sent that is not a valid reply."""
+
+    reason: str
+    raw: bytes
+
+
+ParserEvent = Reply | ProtocolError
+
+
+def parse_enhanced(text: str, code: int) -> str | None:
+    """Return the enhanced status code at the start of ``text`` if it fits ``code``'s class."""
+    match = _ENHANCED.match(text)
+    if not match or int(match.group(1)) != code // 100:
+        return None
+    return ".".join(match.group(i) for i in (1, 2, 3))
+
+
+@dataclass
+class _Pending:
+    code: int | None = None
+    lines: list[str] = field(default_factory=list)
+    raw: bytearray = field(default_factory=bytearray)
+    bare_lf: bool = False
+    lines_cut: int = 0
+    long_lines_cut: int = 0
+
+
+class ReplyParser:
+    """Turn a byte stream from an SMTP server into replies.
+
+    >>> parser = ReplyParser()
+    >>> parser.feed(b"250-mx.example\\r\\n250 SIZE 1000\\r\\n")[0].code
+    250
+    """
+
+    def __init__(
+        self, *, max_line_bytes: int = MAX_LINE_BYTES, max_reply_lines: int = MAX_REPLY_LINES
+    ) -> None:
+        self._max_line = max_line_bytes
+        self._max_lines = max_reply_lines
+        self._buffer = bytearray()
+        self._discarding = False  # inside the tail of an over-long line
+        self._pending = _Pending()
+
+    @property
+    def has_partial(self) -> bool:
+        """True while bytes of an unfinished reply are held."""
+        return bool(self._buffer) or self._pending.code is not None
+
+    def reset(self) -> None:
+        """Forget everything buffered (after STARTTLS, for instance)."""
+        self._buffer.clear()
+        self._discarding = False
+        self._pending = _Pending()
+
+    def feed(self, data: bytes) -> list[ParserEvent]:
+        """Take more bytes; return the replies and errors they complete, in order."""
+        events: list[ParserEvent] = []
+        self._buffer += data
+        while True:
+            newline = self._buffer.find(b"\n")
+            if self._discarding:
+                # The tail of a line that was already cut: drop it up to its LF.
+                if newline < 0:
+                    self._buffer.clear()
+                    break
+                del self._buffer[: newline + 1]
+                self._discarding = False
+                continue
+            if newline < 0:
+                if len(self._buffer) > self._max_line:
+                    head = bytes(self._buffer[: self._max_line])
+                    self._buffer.clear()
+                    self._discarding = True
+                    self._pending.long_lines_cut += 1
+                    event = self._take_line(head, cut=True)
+                    if event is not None:
+                        events.append(event)
+                break
+            raw_line = bytes(self._buffer[: newline + 1])
+            del self._buffer[: newline + 1]
+            event = self._take_line(raw_line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def feed_eof(self) -> list[ParserEvent]:
+        """The server closed the connection: report any unfinished reply."""
+        leftover = bytes(self._pending.raw) + bytes(self._buffer)
+        self.reset()
+        if leftover:
+            return [ProtocolError("connection closed in the middle of a reply", leftover)]
+        return []
+
+    def _take_line(self, raw_line: bytes, *, cut: bool = False) -> ParserEvent | None:
+        pending = self._pending
+        if cut:
+            body = raw_line
+        elif raw_line.endswith(b"\r\n"):
+            body = raw_line[:-2]
+        else:
+            body = raw_line[:-1]
+            pending.bare_lf = True
+        if len(body) > self._max_line:
+            body = body[: self._max_line]
+            pending.long_lines_cut += 1
+
+        match = _CODE.match(body)
+        if not match:
+            return self._error("not an SMTP reply line (no valid 3-digit code)", raw_line)
+        code = int(match.group(1))
+        separator = body[3:4]
+        if separator not in (b"", b" ", b"-"):
+            return self._error("missing space or hyphen after the reply code", raw_line)
+        if pending.code is not None and code != pending.code:
+            return self._error(
+                f"reply code changed from {pending.code} to {code} inside one multi-line reply",
+                raw_line,
+            )
+        pending.code = code
+        if len(pending.raw) < self._max_line * 4:
+            pending.raw += raw_line[: self._max_line * 4 - len(pending.raw)]
+        if len(pending.lines) < self._max_lines:
+            pending.lines.append(sanitize_bytes(body[4:], max_chars=self._max_line))
+        else:
+            pending.lines_cut += 1
+        if separator == b"-":
+            return None
+        return self._finish()
+
+    def _finish(self) -> Reply:
+        pending = self._pending
+        self._pending = _Pending()
+        assert pending.code is not None
+        first = pending.lines[0] if pending.lines else ""
+        return Reply(
+            code=pending.code,
+            lines=tuple(pending.lines),
+            raw=bytes(pending.raw),
+            multiline=len(pending.lines) + pending.lines_cut > 1,
+            enhanced=parse_enhanced(first, pending.code),
+            bare_lf=pending.bare_lf,
+            lines_cut=pending.lines_cut,
+            long_lines_cut=pending.long_lines_cut,
+        )
+
+    def _error(self, reason: str, raw_line: bytes) -> ProtocolError:
+        raw = bytes(self._pending.raw) + raw_line
+        self._pending = _Pending()
+        return ProtocolError(reason, raw)
+
+
+def parse_ehlo_keywords(reply: Reply) -> dict[str, str]:
+    """EHLO reply -> {KEYWORD: parameters}; the first line (the greeting) is skipped."""
+    keywords: dict[str, str] = {}
+    for line in reply.lines[1:]:
+        keyword, _, params = line.strip().partition(" ")
+        if keyword:
+            keywords[keyword.upper()] = params.strip()
+    return keywords

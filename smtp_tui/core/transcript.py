@@ -1,0 +1,157 @@
+"""The session's transcript: ordered, timestamped events and their exporters.
+
+Every event's text is already sanitized (see :mod:`smtp_tui.core.sanitize`): the transcript
+never holds a raw control character, so any front end may show it as it is.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+
+from smtp_tui.core.sanitize import sanitize_text
+
+
+class EventKind(Enum):
+    SENT = "sent"
+    RECEIVED = "received"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+# swaks-style markers, so the plain export reads like what admins already know.
+_MARKERS = {
+    EventKind.SENT: " -> ",
+    EventKind.RECEIVED: "<-  ",
+    EventKind.INFO: "=== ",
+    EventKind.WARNING: "!!! ",
+    EventKind.ERROR: "*** ",
+}
+_TLS_MARKERS = {EventKind.SENT: " ~> ", EventKind.RECEIVED: "<~  "}
+
+
+@dataclass(frozen=True)
+class TranscriptEvent:
+    """One line of the transcript."""
+
+    kind: EventKind
+    text: str
+    wall: datetime
+    monotonic: float
+    tls: bool = False
+
+    @property
+    def marker(self) -> str:
+        if self.tls and self.kind in _TLS_MARKERS:
+            return _TLS_MARKERS[self.kind]
+        return _MARKERS[self.kind]
+
+    def plain_line(self, *, timestamps: bool = False) -> str:
+        stamp = self.wall.strftime("%H:%M:%S.%f")[:-3] + " " if timestamps else ""
+        return f"{stamp}{self.marker}{self.text}"
+
+
+@dataclass
+class TranscriptMeta:
+    """What a ticket reader needs to know about where and how the session ran."""
+
+    version: str = ""
+    ran_on: str = ""
+    target: str = ""
+    resolver: str = ""
+    mx_host: str = ""
+    mx_address: str = ""
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+Listener = Callable[[TranscriptEvent], None]
+
+
+class Transcript:
+    """Ordered events plus listeners (the journal, a screen, stdout) told of each one."""
+
+    def __init__(self, meta: TranscriptMeta | None = None) -> None:
+        self.meta = meta or TranscriptMeta()
+        self.events: list[TranscriptEvent] = []
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def add(self, kind: EventKind, text: str, *, tls: bool = False) -> TranscriptEvent:
+        """Record one event; the text is sanitized again here, so nothing unsafe gets in."""
+        event = TranscriptEvent(
+            kind=kind,
+            text=sanitize_text(text),
+            wall=datetime.now(UTC),
+            monotonic=time.monotonic(),
+            tls=tls,
+        )
+        self.events.append(event)
+        for listener in list(self._listeners):
+            listener(event)
+        return event
+
+    def info(self, text: str) -> TranscriptEvent:
+        return self.add(EventKind.INFO, text)
+
+    def warning(self, text: str) -> TranscriptEvent:
+        return self.add(EventKind.WARNING, text)
+
+    def error(self, text: str) -> TranscriptEvent:
+        return self.add(EventKind.ERROR, text)
+
+
+def to_plain(events: list[TranscriptEvent], *, timestamps: bool = False) -> str:
+    """The transcript as swaks-style text: `` -> `` sent, ``<-  `` received, ``=== `` info."""
+    return "".join(event.plain_line(timestamps=timestamps) + "\n" for event in events)
+
+
+def _fence_for(body: str) -> str:
+    # A fence longer than any backtick run inside, so server text cannot close it early.
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def to_markdown(transcript: Transcript, *, extra_sections: list[str] | None = None) -> str:
+    """A ticket-ready Markdown export: a header of facts, then the transcript in a fence."""
+    meta = transcript.meta
+    rows = [
+        ("Date (UTC)", meta.started.strftime("%Y-%m-%d %H:%M:%S")),
+        ("smtp-tui", meta.version),
+        ("Ran on", meta.ran_on),
+        ("Target domain", meta.target),
+        ("Resolver", meta.resolver or "system"),
+        ("MX used", meta.mx_host or "none"),
+        ("MX address", meta.mx_address or "none"),
+    ]
+    lines = ["## SMTP test transcript", ""]
+    lines += [f"- **{label}:** {sanitize_text(value) or '-'}" for label, value in rows]
+    body = to_plain(transcript.events, timestamps=True)
+    fence = _fence_for(body)
+    lines += ["", f"{fence}text", body.rstrip("\n"), fence]
+    for section in extra_sections or []:
+        lines += ["", section.rstrip("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def to_json_records(events: list[TranscriptEvent]) -> list[dict[str, object]]:
+    """Events as JSON-ready dicts (the --json output and the JSON export)."""
+    return [
+        {
+            "time": event.wall.isoformat(timespec="milliseconds"),
+            "kind": event.kind.value,
+            "tls": event.tls,
+            "text": event.text,
+        }
+        for event in events
+    ]

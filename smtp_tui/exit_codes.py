@@ -1,0 +1,38 @@
+"""Exit codes of every command (documented in --help and the README)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+# The steps --quit-after can name, in order.
+QUIT_AFTER = ("mx", "connect", "ehlo", "mail", "rcpt")
+
+
+class ExitCode(IntEnum):
+    """Plain mode's exit codes (documented in --help and the README)."""
+
+    OK = 0
+    LISTED = 1  # `smtp-tui blacklist`: something is listed
+    USAGE = 2
+    DNS = 3
+    CONNECT = 4
+    BANNER_REJECTED = 5
+    EHLO_REJECTED = 6
+    MAIL_REJECTED = 7
+    RCPT_REJECTED = 8
+    DIALOGUE_BROKEN = 9
+    INTERRUPTED = 130
+
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  every step up to --quit-after was accepted
+  2  usage error (bad option, malformed domain or address)
+  3  DNS failure (no such domain, null MX, no MX host with an address, SERVFAIL, timeout)
+  4  could not connect to any MX (refused, timed out, unreachable, no greeting)
+  5  the server's greeting was a rejection (e.g. 554)
+  6  EHLO (and HELO) rejected
+  7  MAIL FROM rejected
+  8  RCPT TO rejected
+  9  the server broke off the dialogue after greeting (closed, timed out, not SMTP)
+  130 interrupted (Ctrl+C)"""

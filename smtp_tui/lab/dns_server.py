@@ -1,0 +1,223 @@
+"""A small authoritative DNS server for the lab, on loopback, over UDP and TCP.
+
+Messages are parsed and built with dnspython (``dns.message``, ``dns.zone``); no packet is made
+by hand. Names under ``servfail.test`` answer SERVFAIL and names under ``blackhole.test`` get
+no answer at all, so the client's error and timeout paths can be tested. An optional delay is
+added to every answer (for the blacklist benchmark).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import struct
+from importlib import resources
+
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
+import dns.zone
+
+SERVFAIL_ZONE = dns.name.from_text("servfail.test.")
+BLACKHOLE_ZONE = dns.name.from_text("blackhole.test.")
+_ZONE_FILES = {"lab.zone": "test.", "reverse.zone": "127.in-addr.arpa."}
+_MAX_CNAME_CHAIN = 8
+
+
+def load_lab_zones() -> list[dns.zone.Zone]:
+    """The zone files shipped with the package."""
+    zones = []
+    for filename, origin in _ZONE_FILES.items():
+        text = resources.files("smtp_tui.lab").joinpath(filename).read_text(encoding="utf-8")
+        zones.append(dns.zone.from_text(text, origin=origin, relativize=False))
+    return zones
+
+
+class ZoneAnswerer:
+    """Answers queries from zones: CNAME chains inside the zones, wildcards, NXDOMAIN/NODATA."""
+
+    def __init__(self, zones: list[dns.zone.Zone]) -> None:
+        # Longest origin first, so the most specific zone wins.
+        self.zones = sorted(zones, key=lambda zone: len(zone.origin), reverse=True)
+
+    def _zone_for(self, name: dns.name.Name) -> dns.zone.Zone | None:
+        for zone in self.zones:
+            if name.is_subdomain(zone.origin):
+                return zone
+        return None
+
+    def answer(self, query: dns.message.Message) -> dns.message.Message | None:
+        """The response for ``query``, or None when the lab must stay silent."""
+        response = dns.message.make_response(query)
+        response.flags |= dns.flags.AA | dns.flags.RA
+        if len(query.question) != 1:
+            response.set_rcode(dns.rcode.FORMERR)
+            return response
+        question = query.question[0]
+        qname, rdtype = question.name, question.rdtype
+        if qname.is_subdomain(BLACKHOLE_ZONE):
+            return None
+        if qname.is_subdomain(SERVFAIL_ZONE):
+            response.set_rcode(dns.rcode.SERVFAIL)
+            return response
+        name = qname
+        for _ in range(_MAX_CNAME_CHAIN):
+            zone = self._zone_for(name)
+            if zone is None:
+                if name == qname:
+                    response.set_rcode(dns.rcode.REFUSED)
+                return response
+            node = zone.get_node(name) or self._wildcard(zone, name)
+            if node is None:
+                if not self._exists_below(zone, name):
+                    response.set_rcode(dns.rcode.NXDOMAIN)
+                self._add_soa(response, zone)
+                return response
+            found = node.get_rdataset(dns.rdataclass.IN, rdtype)
+            if found is not None:
+                response.answer.append(self._rrset(name, found))
+                return response
+            cname = node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.CNAME)
+            if cname is None or rdtype == dns.rdatatype.CNAME:
+                self._add_soa(response, zone)
+                return response
+            response.answer.append(self._rrset(name, cname))
+            name = cname[0].target
+        return response
+
+    @staticmethod
+    def _rrset(name: dns.name.Name, rdataset: dns.rdataset.Rdataset) -> dns.rrset.RRset:
+        rrset = dns.rrset.RRset(name, rdataset.rdclass, rdataset.rdtype)
+        rrset.update(rdataset)
+        return rrset
+
+    @staticmethod
+    def _wildcard(zone: dns.zone.Zone, name: dns.name.Name) -> dns.node.Node | None:
+        parent = name
+        while parent != zone.origin and len(parent) > 1:
+            parent = parent.parent()
+            if zone.get_node(parent) is not None:
+                break  # the closest encloser exists: only its own wildcard may apply
+            node = zone.get_node(dns.name.Name((b"*", *parent.labels)))
+            if node is not None:
+                return node
+        return zone.get_node(dns.name.Name((b"*", *parent.labels)))
+
+    @staticmethod
+    def _exists_below(zone: dns.zone.Zone, name: dns.name.Name) -> bool:
+        return any(other.is_subdomain(name) for other in zone.nodes)
+
+    @staticmethod
+    def _add_soa(response: dns.message.Message, zone: dns.zone.Zone) -> None:
+        soa = zone.get_rdataset(zone.origin, dns.rdatatype.SOA)
+        if soa is not None:
+            response.authority.append(ZoneAnswerer._rrset(zone.origin, soa))
+
+
+class _UdpProtocol(asyncio.DatagramProtocol):
+    def __init__(self, server: LabDnsServer) -> None:
+        self.server = server
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.server.spawn(self._reply(data, addr))
+
+    async def _reply(self, data: bytes, addr: tuple[str, int]) -> None:
+        wire = await self.server.respond(data)
+        if wire is not None and self.transport is not None and not self.transport.is_closing():
+            if len(wire) > 512:
+                query = dns.message.from_wire(data)
+                truncated = dns.message.make_response(query)
+                truncated.flags |= dns.flags.TC
+                wire = truncated.to_wire()
+            self.transport.sendto(wire, addr)
+
+
+class LabDnsServer:
+    """The lab's DNS server; ``await start()`` binds UDP and TCP on the same port."""
+
+    def __init__(
+        self,
+        zones: list[dns.zone.Zone] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        delay: float = 0.0,
+    ) -> None:
+        self.answerer = ZoneAnswerer(zones if zones is not None else load_lab_zones())
+        self.host = host
+        self.port = port
+        self.delay = delay
+        self.queries = 0
+        self._udp: asyncio.DatagramTransport | None = None
+        self._tcp: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, coroutine: object) -> None:
+        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def respond(self, data: bytes) -> bytes | None:
+        """Wire query in, wire response out (None: stay silent)."""
+        self.queries += 1
+        try:
+            query = dns.message.from_wire(data)
+        except Exception:
+            return None  # junk is not worth an answer
+        response = self.answerer.answer(query)
+        if response is None:
+            return None
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return response.to_wire()
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        for _attempt in range(10):
+            transport, _ = await loop.create_datagram_endpoint(
+                lambda: _UdpProtocol(self), local_addr=(self.host, self.port)
+            )
+            port = transport.get_extra_info("sockname")[1]
+            try:
+                self._tcp = await asyncio.start_server(self._serve_tcp, self.host, port)
+            except OSError:
+                transport.close()
+                if self.port:
+                    raise
+                continue
+            self._udp, self.port = transport, port
+            return
+        raise OSError("could not find a free port for the lab DNS server")
+
+    async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                header = await reader.readexactly(2)
+                data = await reader.readexactly(struct.unpack("!H", header)[0])
+                wire = await self.respond(data)
+                if wire is None:
+                    continue
+                writer.write(struct.pack("!H", len(wire)) + wire)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def stop(self) -> None:
+        if self._udp is not None:
+            self._udp.close()
+        if self._tcp is not None:
+            self._tcp.close()
+            with contextlib.suppress(Exception):
+                await self._tcp.wait_closed()
+        for task in list(self._tasks):
+            task.cancel()

@@ -1,0 +1,149 @@
+"""What a test session starts with, from the command line, the config file and the lab.
+
+Both front ends build their session from :class:`SessionOptions`, so a flag means the same in
+the screen and in plain mode. Precedence: command line, then config file, then defaults.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field, replace
+
+from smtp_tui.config import Config
+from smtp_tui.core.addresses import InputError, parse_address, parse_domain
+from smtp_tui.core.connection import AddressFamily, Timeouts
+from smtp_tui.core.dns import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
+from smtp_tui.exit_codes import QUIT_AFTER  # noqa: F401  (re-exported)
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    target: str | None = None
+    mail_from: str | None = None
+    rcpt_to: str | None = None
+    helo: str | None = None
+    server: str | None = None
+    port: int = 25
+    resolver: ResolverChoice = field(default_factory=ResolverChoice)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    dns_timeout: float = DEFAULT_DNS_TIMEOUT
+    family: AddressFamily = AddressFamily.ANY
+    source: str | None = None
+    demo: bool = False
+
+
+def machine_fqdn() -> str:
+    """This machine's fully qualified name, as EHLO wants it."""
+    name = socket.getfqdn()
+    return name if name and name != "localhost" else socket.gethostname() or "localhost"
+
+
+def default_sender(helo: str) -> str:
+    """``postmaster@`` the EHLO name's domain (the name minus its first label, if that leaves
+    a domain with a dot)."""
+    labels = helo.split(".")
+    domain = ".".join(labels[1:]) if len(labels) > 2 else helo
+    return f"postmaster@{domain}"
+
+
+def parse_server(text: str, default_port: int) -> tuple[str, int]:
+    """``HOST[:PORT]`` (IPv6 as ``[::1]:25``) -> (host, port)."""
+    raw = text.strip()
+    if raw.startswith("["):
+        host, _, rest = raw[1:].partition("]")
+        port_text = rest[1:] if rest.startswith(":") else ""
+    elif raw.count(":") == 1:
+        host, port_text = raw.split(":")
+    else:
+        host, port_text = raw, ""
+    if not host:
+        raise InputError(f"--server {raw!r}: no host given.")
+    if port_text:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise InputError(f"--server {raw!r}: the port must be a number from 1 to 65535.")
+        return host, int(port_text)
+    return host, default_port
+
+
+def build_options(
+    *,
+    config: Config,
+    target: str | None,
+    mail_from: str | None,
+    rcpt_to: str | None,
+    helo: str | None,
+    server: str | None,
+    port: int | None,
+    dns: str | None,
+    timeout: float | None,
+    demo: bool,
+    family: AddressFamily = AddressFamily.ANY,
+    source: str | None = None,
+) -> SessionOptions:
+    """Merge flags and config into SessionOptions; raise InputError for anything unusable."""
+    if port is not None and not 0 < port < 65536:
+        raise InputError(f"--port {port}: the port must be a number from 1 to 65535.")
+    if timeout is not None and timeout <= 0:
+        raise InputError("--timeout must be a positive number of seconds.")
+    dns_text = dns or config.dns
+    resolver = parse_dns_server(dns_text) if dns_text else ResolverChoice()
+    helo_name = helo or config.helo
+    if helo_name:
+        _check_helo(helo_name)
+    sender = mail_from or config.mail_from
+    if sender and sender != "<>":
+        parse_address(sender)
+    if rcpt_to:
+        parse_address(rcpt_to)
+    if server:
+        parse_server(server, port or 25)
+    limits = config.timeouts
+    timeouts = Timeouts(
+        connect=limits.get("connect", Timeouts.connect),
+        banner=limits.get("banner", Timeouts.banner),
+        command=limits.get("command", Timeouts.command),
+    )
+    if timeout is not None:
+        timeouts = Timeouts.all(timeout)
+    return SessionOptions(
+        target=target,
+        mail_from=sender,
+        rcpt_to=rcpt_to,
+        helo=helo_name,
+        server=server,
+        port=port or 25,
+        resolver=resolver,
+        timeouts=timeouts,
+        dns_timeout=timeout or limits.get("dns", DEFAULT_DNS_TIMEOUT),
+        family=family,
+        source=source,
+        demo=demo,
+    )
+
+
+def _check_helo(name: str) -> None:
+    if name.startswith("[") and name.endswith("]"):
+        return  # an address literal such as [192.0.2.1]
+    parse_domain(name)
+
+
+def with_lab(
+    options: SessionOptions, dns: str, smtp_port: int, *, recipient: str, sender: str, helo: str
+) -> SessionOptions:
+    """Point options at a running lab; the user's own flags still win where given."""
+    return replace(
+        options,
+        target=options.target or recipient,
+        mail_from=options.mail_from or sender,
+        helo=options.helo or helo,
+        port=smtp_port if options.port == 25 else options.port,
+        resolver=parse_dns_server(dns),
+    )
+
+
+def effective_helo(options: SessionOptions) -> str:
+    return options.helo or machine_fqdn()
+
+
+def effective_sender(options: SessionOptions) -> str:
+    return options.mail_from or default_sender(effective_helo(options))

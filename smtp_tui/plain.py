@@ -1,0 +1,199 @@
+"""Plain mode: the five steps without the full screen, for scripts and quick checks.
+
+It streams the marked transcript to stdout as the dialogue happens, then says QUIT. It must
+not import Textual: scripts call it, and it must start fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from smtp_tui import __version__
+from smtp_tui.core.addresses import InputError, parse_target
+from smtp_tui.core.commands import ehlo, helo, mail_from, rcpt_to
+from smtp_tui.core.connection import SmtpError
+from smtp_tui.core.dns import DnsError, make_resolver
+from smtp_tui.core.journal import open_journal
+from smtp_tui.core.replies import Reply
+from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
+from smtp_tui.core.transcript import Transcript, TranscriptEvent, TranscriptMeta
+from smtp_tui.exit_codes import ExitCode
+from smtp_tui.options import (
+    QUIT_AFTER,
+    SessionOptions,
+    effective_helo,
+    effective_sender,
+    parse_server,
+    with_lab,
+)
+
+_REJECTED = {
+    Step.EHLO: ExitCode.EHLO_REJECTED,
+    Step.MAIL: ExitCode.MAIL_REJECTED,
+    Step.RCPT: ExitCode.RCPT_REJECTED,
+}
+
+
+def _printer(out: TextIO) -> Callable[[TranscriptEvent], None]:
+    def show(event: TranscriptEvent) -> None:
+        out.write(event.plain_line() + "\n")
+        out.flush()
+
+    return show
+
+
+async def run_check(
+    options: SessionOptions, *, quit_after: str = "rcpt", out: TextIO | None = None
+) -> int:
+    """Run the steps in order; return an ExitCode. ``options.demo`` starts the lab first."""
+    out = out or sys.stdout
+    if options.demo:
+        from smtp_tui.lab import Lab
+
+        async with Lab() as lab:
+            demo_options = with_lab(
+                options,
+                lab.dns,
+                lab.smtp_port,
+                recipient=lab.recipient,
+                sender=lab.sender,
+                helo=lab.helo,
+            )
+            out.write(f"=== Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port}\n")
+            return await _run(demo_options, quit_after, out)
+    return await _run(options, quit_after, out)
+
+
+async def _run(options: SessionOptions, quit_after: str, out: TextIO) -> int:
+    if not options.target:
+        out.write("*** No target given: name a recipient address or a domain.\n")
+        return ExitCode.USAGE
+    domain, address = parse_target(options.target)
+    recipient = options.rcpt_to or (address.text if address else f"postmaster@{domain.ascii}")
+    meta = TranscriptMeta(
+        version=__version__,
+        ran_on=socket.gethostname(),
+        target=domain.shown(),
+        resolver=options.resolver.describe(),
+    )
+    transcript = Transcript(meta)
+    transcript.subscribe(_printer(out))
+    journal = open_journal(transcript, domain.ascii)
+    try:
+        resolver = make_resolver(options.resolver, timeout=options.dns_timeout)
+    except DnsError as error:
+        transcript.error(str(error))
+        return ExitCode.DNS
+    session = TestSession(
+        transcript,
+        resolver,
+        timeouts=options.timeouts,
+        family=options.family,
+        source=options.source,
+    )
+    try:
+        return await _steps(session, options, recipient, quit_after)
+    finally:
+        with contextlib.suppress(Exception):
+            await session.close()
+        if journal is not None:
+            transcript.info(f"Transcript saved to {journal.path}")
+            journal.close()
+
+
+async def _steps(
+    session: TestSession, options: SessionOptions, recipient: str, quit_after: str
+) -> int:
+    transcript = session.transcript
+    stop_at = QUIT_AFTER.index(quit_after)
+    if options.server:
+        host, port = parse_server(options.server, options.port)
+        targets = [(host, host, port)]
+        session.domain, session.recipient = parse_target(options.target or "")
+        transcript.info(f"MX look-up skipped: using --server {host} port {port}.")
+    else:
+        result = await session.lookup(options.target or "")
+        if result.status is StepStatus.FAILED:
+            return ExitCode.DNS
+        targets = [
+            (host.host, address, options.port)
+            for host in session.usable_hosts()
+            for address in host.addresses
+        ]
+    if stop_at == 0:
+        return ExitCode.OK
+
+    connected = await _connect_first(session, targets)
+    if connected is None:
+        return ExitCode.CONNECT
+    if connected.status is StepStatus.FAILED:
+        return ExitCode.BANNER_REJECTED
+    if stop_at == 1:
+        return ExitCode.OK
+
+    name = effective_helo(options)
+    commands = [
+        (Step.EHLO, ehlo(name)),
+        (Step.MAIL, mail_from_command(options)),
+        (Step.RCPT, rcpt_to(recipient)),
+    ]
+    for index, (step, text) in enumerate(commands, start=2):
+        try:
+            result = await session.command(text)
+            if step is Step.EHLO and _should_try_helo(result):
+                transcript.info("EHLO was not understood; trying the older HELO.")
+                result = await session.command(helo(name))
+        except SmtpError:
+            return ExitCode.DIALOGUE_BROKEN
+        assert isinstance(result, StepResult)
+        if result.status is StepStatus.FAILED:
+            return _REJECTED[step]
+        if stop_at == index:
+            break
+    return ExitCode.OK
+
+
+def mail_from_command(options: SessionOptions) -> str:
+    sender = effective_sender(options)
+    return "MAIL FROM:<>" if sender == "<>" else mail_from(sender)
+
+
+def _should_try_helo(result: StepResult | Reply) -> bool:
+    return (
+        isinstance(result, StepResult)
+        and result.reply is not None
+        and result.reply.code in (500, 502)
+    )
+
+
+async def _connect_first(
+    session: TestSession, targets: list[tuple[str, str, int]]
+) -> StepResult | None:
+    """Try each MX address in preference order; the first that greets (even with a
+    rejection) ends the search. None: nobody answered."""
+    for number, (label, address, port) in enumerate(targets):
+        if number:
+            session.transcript.info(f"Trying the next MX: {label} [{address}].")
+        result = await session.connect(address, port, label=label)
+        if result.reply is not None:
+            if number:
+                session.transcript.info(f"{label} [{address}] answered.")
+            return result
+    return None
+
+
+def check_main(options: SessionOptions, quit_after: str) -> int:
+    """Entry point for `smtp-tui check`: run, and turn Ctrl+C and bad input into exit codes."""
+    try:
+        return asyncio.run(run_check(options, quit_after=quit_after))
+    except KeyboardInterrupt:
+        sys.stdout.write("*** Interrupted.\n")
+        return ExitCode.INTERRUPTED
+    except InputError as error:
+        sys.stderr.write(f"smtp-tui: error: {error}\n")
+        return ExitCode.USAGE

@@ -1,0 +1,145 @@
+"""Plain mode end to end: the transcript it prints and its exit codes."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from smtp_tui.config import Config
+from smtp_tui.options import build_options, with_lab
+from smtp_tui.plain import ExitCode, run_check
+
+
+def options_for(lab, target, **flags):
+    base = build_options(
+        config=Config(),
+        target=target,
+        mail_from=flags.get("mail_from"),
+        rcpt_to=flags.get("rcpt_to"),
+        helo=None,
+        server=flags.get("server"),
+        port=None,
+        dns=None,
+        timeout=flags.get("timeout", 2.0),
+        demo=False,
+    )
+    return with_lab(
+        base, lab.dns, lab.smtp_port, recipient=lab.recipient, sender=lab.sender, helo=lab.helo
+    )
+
+
+async def check(lab, target, quit_after="rcpt", **flags):
+    out = io.StringIO()
+    code = await run_check(options_for(lab, target, **flags), quit_after=quit_after, out=out)
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("alice@example.test", ExitCode.OK),
+        ("nobody@example.test", ExitCode.RCPT_REJECTED),
+        ("alice@failover.test", ExitCode.OK),
+        ("alice@nowhere.test", ExitCode.DNS),
+        ("alice@nullmx.test", ExitCode.DNS),
+        ("alice@servfail.test", ExitCode.DNS),
+        ("alice@blocked.test", ExitCode.RCPT_REJECTED),
+        ("alice@tarpit.test", ExitCode.CONNECT),
+        ("alice@garbage.test", ExitCode.CONNECT),
+    ],
+)
+async def test_exit_code_per_outcome(lab, target, expected):
+    code, _ = await check(lab, target, timeout=0.5 if "tarpit" in target else 2.0)
+    assert code == expected
+
+
+async def test_the_marked_transcript_streams_to_stdout(lab):
+    code, output = await check(lab, "alice@example.test")
+    assert code == ExitCode.OK
+    assert " -> EHLO client.lab.test" in output
+    assert "<-  250 2.1.5 Recipient OK" in output
+    assert " -> QUIT" in output
+    assert "Transcript saved to" in output
+
+
+async def test_quit_after_stops_early_and_still_says_quit(lab):
+    code, output = await check(lab, "alice@example.test", quit_after="connect")
+    assert code == ExitCode.OK
+    assert "EHLO" not in output and " -> QUIT" in output
+    code, output = await check(lab, "example.test", quit_after="mx")
+    assert code == ExitCode.OK and "Connecting" not in output
+
+
+async def test_a_bare_domain_tests_postmaster(lab):
+    _, output = await check(lab, "example.test")
+    assert "RCPT TO:<postmaster@example.test>" in output
+
+
+async def test_to_overrides_the_recipient_for_a_domain(lab):
+    _, output = await check(lab, "example.test", rcpt_to="bob@example.test")
+    assert "RCPT TO:<bob@example.test>" in output
+
+
+async def test_failover_says_which_mx_answered(lab):
+    _, output = await check(lab, "alice@failover.test")
+    assert "refused" in output
+    assert "mx2.example.test [127.0.25.2] answered." in output
+
+
+async def test_server_option_skips_the_mx_lookup(lab):
+    code, output = await check(lab, "alice@example.test", server="127.0.25.2")
+    assert code == ExitCode.OK
+    assert "MX look-up skipped" in output and "mx2.example.test ESMTP" in output
+
+
+def run_cli(*args):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "smtp_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_installed_command_runs_the_demo_check_end_to_end():
+    result = run_cli("check", "--demo", "alice@example.test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "<-  250 2.1.5 Recipient OK" in result.stdout
+    result = run_cli("check", "--demo", "nobody@example.test")
+    assert result.returncode == ExitCode.RCPT_REJECTED
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "not a domain"],
+        ["check", "x@y"],
+        ["check", "a@b.test", "--dns", "resolver"],
+        ["check", "a@b.test", "--port", "70000"],
+        ["check"],
+        ["--bogus"],
+    ],
+)
+def test_bad_input_is_a_usage_error_without_traceback(args):
+    result = run_cli(*args)
+    assert result.returncode == ExitCode.USAGE
+    assert "Traceback" not in result.stderr
+    assert "error" in result.stderr
+
+
+def test_help_documents_options_and_exit_codes():
+    result = run_cli("check", "--help")
+    for text in (
+        "--quit-after",
+        "--dns",
+        "--server",
+        "--timeout",
+        "exit codes",
+        "RCPT TO rejected",
+    ):
+        assert text in result.stdout
+    assert run_cli("--version").stdout.startswith("smtp-tui ")
