@@ -212,10 +212,11 @@ def _run_lab(args: argparse.Namespace) -> int:
 
 
 def _run_screen(options: SessionOptions) -> int:
-    # Until the screen exists the guided session is plain mode, so --demo still works.
-    from smtp_tui.plain import check_main
+    from smtp_tui.config import load_config
+    from smtp_tui.ui.app import make_app
 
-    return check_main(options, "rcpt")
+    result = make_app(options, theme=load_config().theme).run()
+    return int(result or 0)
 
 
 def _dispatch(command: str | None, args: argparse.Namespace) -> int:

@@ -147,3 +147,9 @@ def effective_helo(options: SessionOptions) -> str:
 
 def effective_sender(options: SessionOptions) -> str:
     return options.mail_from or default_sender(effective_helo(options))
+
+
+def mail_from_command(options: SessionOptions) -> str:
+    """The MAIL FROM line for these options (``MAIL FROM:<>`` for the null sender)."""
+    sender = effective_sender(options)
+    return "MAIL FROM:<>" if sender == "<>" else f"MAIL FROM:<{sender}>"

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError, parse_target
-from smtp_tui.core.commands import ehlo, helo, mail_from, rcpt_to
+from smtp_tui.core.commands import ehlo, helo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.journal import open_journal
@@ -27,7 +27,7 @@ from smtp_tui.options import (
     QUIT_AFTER,
     SessionOptions,
     effective_helo,
-    effective_sender,
+    mail_from_command,
     parse_server,
     with_lab,
 )
@@ -156,11 +156,6 @@ async def _steps(
         if stop_at == index:
             break
     return ExitCode.OK
-
-
-def mail_from_command(options: SessionOptions) -> str:
-    sender = effective_sender(options)
-    return "MAIL FROM:<>" if sender == "<>" else mail_from(sender)
 
 
 def _should_try_helo(result: StepResult | Reply) -> bool:

@@ -230,7 +230,8 @@ class MxResult:
     notes: tuple[str, ...] = ()
 
 
-def _ip_literal(host: str) -> bool:
+def is_ip_address(host: str) -> bool:
+    """True for an IPv4 or IPv6 address, with or without [brackets]."""
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -286,7 +287,7 @@ async def _mx_host(
     notes: list[str] = []
     if sharing > 1:
         notes.append(f"shares preference {preference} with another MX")
-    if _ip_literal(host):
+    if is_ip_address(host):
         notes.append(
             "the MX target is an IP address, not a host name; RFC 5321 requires a name, and "
             "many senders will not use it"

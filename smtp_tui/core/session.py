@@ -16,7 +16,15 @@ import dns.asyncresolver
 from smtp_tui.core.addresses import DomainName, MailAddress, parse_target
 from smtp_tui.core.commands import command_verb
 from smtp_tui.core.connection import AddressFamily, SmtpConnection, SmtpError, Timeouts
-from smtp_tui.core.dns import DnsError, MxHost, MxResult, lookup_mx
+from smtp_tui.core.dns import (
+    DnsError,
+    DnsFailure,
+    MxHost,
+    MxResult,
+    is_ip_address,
+    lookup_mx,
+    resolve_addresses,
+)
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.transcript import Transcript
 
@@ -239,6 +247,37 @@ class TestSession:
             "" if status is StepStatus.PASSED else ": the server refuses to talk to us"
         )
         return self._finish(Step.CONNECT, status, summary, banner)
+
+    async def addresses_for(self, host: str) -> tuple[str, ...]:
+        """Addresses to try for ``host``: itself if an IP, the MX answer's, or a fresh look-up."""
+        if is_ip_address(host):
+            return (host.strip("[]"),)
+        for known in self.mx.hosts if self.mx else ():
+            if known.host.lower() == host.lower().rstrip(".") and known.addresses:
+                return known.addresses
+        found = await resolve_addresses(self.resolver, host)
+        if not found.addresses:
+            raise DnsError(DnsFailure.NO_ANSWER, host, "A/AAAA", "; ".join(found.problems))
+        return found.addresses
+
+    async def connect_host(self, host: str, port: int = 25) -> StepResult:
+        """Step 2 by name: find the host's addresses and try them in order until one greets."""
+        self.book.start(Step.CONNECT)
+        try:
+            addresses = await self.addresses_for(host)
+        except DnsError as error:
+            self.transcript.error(str(error))
+            return self._finish(Step.CONNECT, StepStatus.FAILED, str(error), error=error)
+        except asyncio.CancelledError:
+            self._cancelled(Step.CONNECT)
+            raise
+        result: StepResult | None = None
+        for address in addresses:
+            result = await self.connect(address, port, label=host)
+            if result.reply is not None:
+                break
+        assert result is not None
+        return result
 
     async def command(self, text: str) -> StepResult | Reply:
         """Send a command typed by the user. For EHLO/HELO, MAIL and RCPT the matching step is

@@ -1,0 +1,239 @@
+"""The screen's link to the core: one guided session, what each step's input starts with, and
+what submitting it does. No widgets here, so the flow can be tested without a screen."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from dataclasses import dataclass, field
+
+from smtp_tui import __version__
+from smtp_tui.core.addresses import InputError, parse_target
+from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, rcpt_to
+from smtp_tui.core.connection import SmtpError
+from smtp_tui.core.dns import DnsError, MxHost, make_resolver
+from smtp_tui.core.journal import Journal, open_journal
+from smtp_tui.core.replies import Reply
+from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
+from smtp_tui.core.transcript import Transcript, TranscriptMeta
+from smtp_tui.options import (
+    SessionOptions,
+    effective_helo,
+    mail_from_command,
+    parse_server,
+    with_lab,
+)
+
+STEP_KEYS = {
+    Step.MX: "mx",
+    Step.CONNECT: "connect",
+    Step.EHLO: "ehlo",
+    Step.MAIL: "mail",
+    Step.RCPT: "rcpt",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one submission did, for the screen to show."""
+
+    step: Step | None
+    reply: Reply | None = None
+    result: StepResult | None = None
+    error: str | None = None  # a refusal or failure in plain words (nothing may have been sent)
+
+
+@dataclass
+class SessionController:
+    options: SessionOptions
+    transcript: Transcript = field(init=False)
+    session: TestSession | None = field(init=False, default=None)
+    journal: Journal | None = field(init=False, default=None)
+    chosen_host: str | None = field(init=False, default=None)
+    last_text: dict[Step, str] = field(init=False, default_factory=dict)
+    history: list[str] = field(init=False, default_factory=list)
+    lab_note: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        self.transcript = Transcript(
+            TranscriptMeta(
+                version=__version__,
+                ran_on=socket.gethostname(),
+                resolver=self.options.resolver.describe(),
+            )
+        )
+
+    def use_lab(self, dns: str, smtp_port: int, *, recipient: str, sender: str, helo: str) -> None:
+        """Point the session at the practice lab (for --demo)."""
+        self.options = with_lab(
+            self.options, dns, smtp_port, recipient=recipient, sender=sender, helo=helo
+        )
+        self.transcript.meta.resolver = f"{self.options.resolver.describe()} (practice lab)"
+        self.lab_note = f"Practice lab: DNS {dns}, SMTP port {smtp_port}"
+
+    def start(self) -> str | None:
+        """Make the resolver and session; returns an error to show, or None."""
+        try:
+            resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
+        except DnsError as error:
+            return str(error)
+        self.session = TestSession(
+            self.transcript,
+            resolver,
+            timeouts=self.options.timeouts,
+            family=self.options.family,
+            source=self.options.source,
+        )
+        return None
+
+    @property
+    def book(self):
+        assert self.session is not None
+        return self.session.book
+
+    @property
+    def finished(self) -> bool:
+        """True once step 5 has an outcome: the free command line takes over."""
+        return self.session is not None and self.book.status(Step.RCPT) in (
+            StepStatus.PASSED,
+            StepStatus.WARNING,
+            StepStatus.FAILED,
+        )
+
+    # --- what each input starts with -------------------------------------------------------
+
+    def recipient(self) -> str:
+        if self.options.rcpt_to:
+            return self.options.rcpt_to
+        session = self.session
+        if session and session.recipient:
+            return session.recipient.text
+        if session and session.domain:
+            return f"postmaster@{session.domain.ascii}"
+        if self.options.target and "@" in self.options.target:
+            return self.options.target
+        return "postmaster@example.com"
+
+    def next_host(self) -> MxHost | None:
+        """The MX to offer: the chosen one, else the first usable one not yet refused."""
+        hosts = self.session.usable_hosts() if self.session else []
+        if self.chosen_host:
+            for host in hosts:
+                if host.host == self.chosen_host:
+                    return host
+        return hosts[0] if hosts else None
+
+    def connect_target(self) -> tuple[str, int]:
+        if self.options.server:
+            return parse_server(self.options.server, self.options.port)
+        host = self.next_host()
+        return (host.host if host else "", self.options.port)
+
+    def prefill(self, step: Step | None) -> str:
+        """The command shown, ready to send, for ``step`` (None: the free command line)."""
+        if step is None:
+            return ""
+        if step in self.last_text and step is not Step.CONNECT:
+            return self.last_text[step]
+        if step is Step.MX:
+            return self.options.target or ""
+        if step is Step.CONNECT:
+            host, port = self.connect_target()
+            return f"{host} {port}" if host else ""
+        if step is Step.EHLO:
+            return ehlo(effective_helo(self.options))
+        if step is Step.MAIL:
+            return mail_from_command(self.options)
+        return rcpt_to(self.recipient())
+
+    def check(self, step: Step | None, text: str) -> CommandCheck | None:
+        """Validator result for a command input (None for steps 1 and 2, which are not SMTP)."""
+        if step in (Step.MX, Step.CONNECT):
+            return None
+        smtputf8 = bool(self.session and "SMTPUTF8" in self.session.keywords)
+        return check_command(text, smtputf8=smtputf8)
+
+    # --- doing it --------------------------------------------------------------------------
+
+    def choose_host(self, host: str) -> None:
+        self.chosen_host = host
+
+    async def submit(self, step: Step | None, text: str) -> Outcome:
+        """Run ``step`` with the user's text (None: a free command)."""
+        assert self.session is not None
+        session = self.session
+        if step is Step.MX:
+            try:
+                result = await session.lookup(text)
+            except InputError as error:
+                return Outcome(step, error=str(error))
+            self.last_text[step] = text
+            self._open_journal()
+            self.chosen_host = None
+            return Outcome(step, result=result)
+        if step is Step.CONNECT:
+            try:
+                host, port = parse_host_port(text, self.options.port)
+            except InputError as error:
+                return Outcome(step, error=str(error))
+            result = await session.connect_host(host, port)
+            if result.status is StepStatus.FAILED and result.reply is None:
+                self._offer_next_host(host)
+            return Outcome(step, reply=result.reply, result=result)
+        self.history.append(text)
+        if command_verb(text) == "QUIT" and text.strip().upper() == "QUIT":
+            if not session.connection.is_open:
+                return Outcome(None, error="Not connected: there is nobody to say QUIT to.")
+            return Outcome(None, reply=await session.connection.close())
+        try:
+            answer = await session.command(text)
+        except SmtpError as error:
+            return Outcome(step, error=str(error))
+        except ValueError as error:  # CommandRefused: nothing was sent
+            return Outcome(step, error=str(error))
+        if isinstance(answer, StepResult):
+            self.last_text[answer.step] = text
+            return Outcome(answer.step, reply=answer.reply, result=answer)
+        return Outcome(None, reply=answer)
+
+    def _offer_next_host(self, failed: str) -> None:
+        hosts = self.session.usable_hosts() if self.session else []
+        names = [host.host for host in hosts]
+        if failed in names and names.index(failed) + 1 < len(names):
+            self.chosen_host = names[names.index(failed) + 1]
+
+    def _open_journal(self) -> None:
+        if self.journal is None and self.session and self.session.domain:
+            self.journal = open_journal(self.transcript, self.session.domain.ascii)
+
+    async def close(self) -> None:
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                await self.session.close()
+        if self.journal is not None:
+            self.journal.close()
+
+
+def parse_host_port(text: str, default_port: int) -> tuple[str, int]:
+    """``host port``, ``host:port`` or ``telnet host port`` -> (host, port)."""
+    words = text.split()
+    if words and words[0].lower() == "telnet":
+        words = words[1:]
+    if not words:
+        raise InputError("Give a host name or address to connect to, e.g. mx1.example.com 25.")
+    if len(words) > 2:
+        raise InputError("Give a host and a port only, e.g. mx1.example.com 25.")
+    if len(words) == 2:
+        if not words[1].isdigit() or not 0 < int(words[1]) < 65536:
+            raise InputError(f"{words[1]!r} is not a port (1 to 65535).")
+        return words[0], int(words[1])
+    return parse_server(words[0], default_port)
+
+
+def describe_target(text: str) -> str:
+    """For the title bar: the domain of an address or the domain itself, if it parses."""
+    try:
+        domain, _ = parse_target(text)
+    except InputError:
+        return ""
+    return domain.shown()

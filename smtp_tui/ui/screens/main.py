@@ -1,0 +1,304 @@
+"""The guided screen: the wizard (steps and the current step), the live transcript, and the
+side panel with the MX records and blacklists. Network work runs in workers; Esc cancels."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+
+from smtp_tui.core.commands import command_verb
+from smtp_tui.core.explain import explain_reply
+from smtp_tui.core.exports import save_exports, save_ticket
+from smtp_tui.core.lessons import lessons
+from smtp_tui.core.session import Step, StepStatus
+from smtp_tui.core.transcript import to_markdown
+from smtp_tui.ui.clipboard import copy_everywhere
+from smtp_tui.ui.controller import STEP_KEYS, Outcome, SessionController
+from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
+from smtp_tui.ui.widgets.mx_panel import MxPanel
+from smtp_tui.ui.widgets.step_list import StepList
+from smtp_tui.ui.widgets.step_panel import StepPanel
+from smtp_tui.ui.widgets.transcript_view import TranscriptView
+
+_WAITING_FOR = {
+    Step.MX: "Looking up MX records",
+    Step.CONNECT: "Connecting and waiting for the greeting",
+    Step.EHLO: "Waiting for the reply to EHLO",
+    Step.MAIL: "Waiting for the reply to MAIL FROM",
+    Step.RCPT: "Waiting for the reply to RCPT TO",
+}
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+y", "copy_ticket", "Copy", id="copy-ticket"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+t", "toggle_timestamps", "Times", id="timestamps"),
+        Binding("f6", "next_mx", "Next MX", id="next-mx", show=False),
+    ]
+
+    def __init__(self, controller: SessionController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.shown_step: Step | None = Step.MX
+        self._confirmed = ""
+        self._pending_since: float | None = None
+        self._pending_label = ""
+        self._ticker: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="✉")
+        with Container(id="body"):
+            with Vertical(id="wizard"):
+                yield StepList(id="steps")
+                yield StepPanel(id="panel")
+            yield TranscriptView(id="transcript")
+            with TabbedContent(id="side"):
+                with TabPane("MX records", id="mx-tab"):
+                    yield MxPanel(id="mx")
+                with TabPane("Blacklists", id="bl-tab"):
+                    yield BlacklistPanel(id="blacklists")
+        yield Footer()
+
+    @property
+    def panel(self) -> StepPanel:
+        return self.query_one(StepPanel)
+
+    def on_mount(self) -> None:
+        self.query_one("#wizard").border_title = "Steps"
+        self.query_one(TranscriptView).border_title = "Transcript"
+        self.controller.transcript.subscribe(self.query_one(TranscriptView).add)
+        self.panel.command.focus()
+        self.start_session()
+
+    @work(exclusive=True, group="network", exit_on_error=False)
+    async def start_session(self) -> None:
+        app = self.app
+        lab_start = getattr(app, "start_lab", None)
+        if self.controller.options.demo and lab_start is not None:
+            self.panel.show_pending("Starting the practice lab ...")
+            try:
+                await lab_start()
+            except OSError as error:
+                self.panel.show_error(f"The practice lab could not start: {error}")
+                return
+        problem = self.controller.start()
+        if problem:
+            self.panel.show_error(problem)
+            return
+        if self.controller.lab_note:
+            self.controller.transcript.info(self.controller.lab_note)
+        self._update_title()
+        self.show(Step.MX)
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def _update_title(self) -> None:
+        session = self.controller.session
+        target = session.domain.shown() if session and session.domain else ""
+        demo = "practice lab" if self.controller.options.demo else ""
+        self.sub_title = " · ".join(part for part in (target, demo) if part)
+
+    def show(self, step: Step | None) -> None:
+        """Make ``step`` (None: the free command line) the one the panel offers."""
+        self.shown_step = step
+        self._confirmed = ""
+        lesson = lessons()[STEP_KEYS[step] if step else "free"]
+        prefill = self.controller.prefill(step)
+        self.panel.show_step(step, lesson, prefill, self._hint(step, prefill))
+        self._refresh_steps()
+        self._check_input(prefill)
+
+    def _hint(self, step: Step | None, prefill: str) -> str:
+        if step is Step.CONNECT and prefill:
+            return f"Same as: telnet {prefill}    (F6: next MX; or pick one in the MX table)"
+        return ""
+
+    def _refresh_steps(self) -> None:
+        if self.controller.session is not None:
+            self.query_one(StepList).show(self.controller.book)
+
+    def _check_input(self, text: str) -> None:
+        if self.controller.session is None or not text.strip():
+            self.panel.show_check(None)
+            return
+        self.panel.show_check(self.controller.check(self.shown_step, text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._confirmed = ""
+        self._check_input(event.value)
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.controller.session is None:
+            return
+        if self._pending_since is not None:
+            self.notify("Still waiting for the server; Esc cancels.", severity="warning")
+            return
+        text = event.value
+        if not text.strip():
+            self.panel.show_check(None, note="Type a command first.")
+            return
+        check = self.controller.check(self.shown_step, text)
+        if check is not None and not check.ok:
+            self.panel.show_check(check, note="Nothing was sent.")
+            self.app.bell()
+            return
+        if check is not None and check.warnings and self._confirmed != text:
+            self._confirmed = text
+            self.panel.show_check(check, note="Press Enter again to send it as typed.")
+            return
+        if self.shown_step is None:
+            self.panel.command.remember(text)
+        self.submit(self.shown_step, text)
+
+    @work(exclusive=True, group="network", exit_on_error=False)
+    async def submit(self, step: Step | None, text: str) -> None:
+        verb = command_verb(text)
+        label = (
+            _WAITING_FOR.get(step, f"Waiting for the reply to {verb}")
+            if step
+            else f"Waiting for the reply to {verb}"
+        )
+        self._begin_wait(label)
+        try:
+            outcome = await self.controller.submit(step, text)
+        except asyncio.CancelledError:
+            self._end_wait()
+            self.panel.show_error(
+                "Cancelled. The connection was dropped if one was waiting; "
+                "edit and press Enter to try again."
+            )
+            self._refresh_steps()
+            raise
+        self._end_wait()
+        self.after(step, outcome)
+
+    def _begin_wait(self, label: str) -> None:
+        self._pending_since = time.monotonic()
+        self._pending_label = label
+        self._tick()
+        self._ticker = self.set_interval(0.2, self._tick)
+
+    def _tick(self) -> None:
+        if self._pending_since is not None:
+            elapsed = time.monotonic() - self._pending_since
+            self.panel.show_pending(f"… {self._pending_label}: {elapsed:.1f} s (Esc cancels)")
+
+    def _end_wait(self) -> None:
+        self._pending_since = None
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        self.panel.show_pending("")
+
+    def after(self, step: Step | None, outcome: Outcome) -> None:
+        """Show what a submission did, and move on when the step passed."""
+        controller = self.controller
+        session = controller.session
+        assert session is not None
+        if outcome.step is Step.MX and session.mx is not None:
+            self.query_one(MxPanel).show(session.mx)
+            self._update_title()
+        result = outcome.result
+        advance = result is not None and result.status in (StepStatus.PASSED, StepStatus.WARNING)
+        rcpt_answered = result is not None and result.step is Step.RCPT
+        if rcpt_answered or (controller.finished and step is None):
+            self.show(None)
+        elif advance and result is not None:
+            self.show(Step(result.step.value + 1))
+        elif result is not None and result.step is not step:
+            self.show(result.step)
+        else:
+            self._refresh_steps()
+            if step is Step.CONNECT and result is not None:
+                # Offer the next MX in the input, ready to send.
+                self.panel.command.value = controller.prefill(Step.CONNECT)
+        if outcome.error:
+            self.panel.show_error(outcome.error)
+        elif result is not None:
+            self.panel.show_result(result.status, _short(result.summary))
+        if outcome.reply is not None:
+            self.panel.show_reply(outcome.reply, explain_reply(outcome.reply))
+        if self.shown_step is None:
+            self.panel.show_summary(controller.book)
+        self._refresh_steps()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        cancelled = self.app.workers.cancel_group(self, "network")
+        if not any(worker.is_running for worker in cancelled):
+            self.notify("Nothing is pending.", timeout=2)
+
+    def on_step_list_step_chosen(self, message: StepList.StepChosen) -> None:
+        if self.controller.session is None or self._pending_since is not None:
+            return
+        self.controller.book.select(message.step)
+        self.show(message.step)
+        self.panel.command.focus()
+
+    def on_mx_panel_host_chosen(self, message: MxPanel.HostChosen) -> None:
+        self.use_host(message.host)
+
+    def use_host(self, host: str) -> None:
+        if self.controller.session is None or self._pending_since is not None:
+            return
+        self.controller.choose_host(host)
+        self.controller.book.select(Step.CONNECT)
+        self.show(Step.CONNECT)
+        self.panel.command.focus()
+
+    def action_next_mx(self) -> None:
+        session = self.controller.session
+        hosts = [host.host for host in session.usable_hosts()] if session else []
+        if not hosts:
+            self.notify("No MX records to choose from yet.", severity="warning")
+            return
+        current = self.controller.connect_target()[0]
+        position = hosts.index(current) + 1 if current in hosts else 0
+        self.use_host(hosts[position % len(hosts)])
+
+    def action_toggle_timestamps(self) -> None:
+        view = self.query_one(TranscriptView)
+        view.set_timestamps(not view.timestamps)
+
+    def action_save(self) -> None:
+        try:
+            markdown, plain = save_exports(self.controller.transcript)
+        except OSError as error:
+            self.notify(f"Could not save: {error}", severity="error", markup=False)
+            return
+        self.notify(
+            f"Saved:\n{markdown}\n{plain}", title="Transcript saved", markup=False, timeout=10
+        )
+
+    @work(group="clipboard", exit_on_error=False)
+    async def action_copy_ticket(self) -> None:
+        text = to_markdown(self.controller.transcript)
+        try:
+            path = str(save_ticket(self.controller.transcript, text))
+        except OSError as error:
+            path = f"not saved ({error})"
+        report = await copy_everywhere(self.app, text)
+        self.notify(
+            f"{report.describe()}\nAlso saved to {path}",
+            title="Ticket export",
+            markup=False,
+            timeout=12,
+        )
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

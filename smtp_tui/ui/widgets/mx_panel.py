@@ -1,0 +1,42 @@
+"""The MX records as a table; Enter on a row makes step 2 use that host."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widgets import DataTable
+
+from smtp_tui.core.dns import MxResult
+
+
+class MxPanel(DataTable[str]):
+    class HostChosen(Message):
+        def __init__(self, host: str) -> None:
+            self.host = host
+            super().__init__()
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        self.add_columns("Pref", "Host", "Addresses", "Notes")
+        self.show_placeholder("No MX look-up yet.")
+
+    def show_placeholder(self, text: str) -> None:
+        self.clear()
+        self.add_row("", text, "", "", key="-")
+
+    def show(self, result: MxResult) -> None:
+        self.clear()
+        if result.null_mx:
+            self.add_row("0", ".", "", "null MX: accepts no mail", key="-")
+            return
+        for host in result.hosts:
+            notes = "; ".join(host.notes)
+            addresses = ", ".join(host.addresses) or "none"
+            self.add_row(str(host.preference), host.host, addresses, notes, key=host.host)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        if key and key != "-":
+            self.post_message(self.HostChosen(key))

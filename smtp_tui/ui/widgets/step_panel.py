@@ -1,0 +1,122 @@
+"""The current step: its lesson, the command to send (editable), and the server's answer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from smtp_tui.core.commands import CommandCheck
+from smtp_tui.core.explain import Explanation
+from smtp_tui.core.lessons import Lesson
+from smtp_tui.core.replies import Reply
+from smtp_tui.core.session import Step, StepBook, StepStatus
+from smtp_tui.ui.widgets.command_input import CommandInput
+
+
+class StepPanel(VerticalScroll):
+    DEFAULT_CSS = """
+    StepPanel { height: 1fr; padding: 0 1; }
+    StepPanel > Static { height: auto; }
+    StepPanel > #step-title { text-style: bold; }
+    StepPanel > #lesson, StepPanel > #lesson-more { color: $text-muted; margin-top: 1; }
+    StepPanel > #lesson-more { margin-top: 0; }
+    StepPanel > #hint { color: $accent; }
+    StepPanel > #check { color: $warning; }
+    StepPanel > #check.-error { color: $error; }
+    StepPanel > #status { text-style: bold; }
+    StepPanel > #summary { margin-top: 1; }
+    StepPanel > CommandInput { margin: 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        # The input and the server's answer come first, so both stay in view at 80x24;
+        # the lesson follows them.
+        yield Static("", id="step-title", markup=False)
+        yield Static("", id="hint", markup=False)
+        yield CommandInput(id="command")
+        yield Static("", id="check", markup=False)
+        yield Static("", id="status", markup=False)
+        yield Static("", id="reply", markup=False)
+        yield Static("", id="meaning", markup=False)
+        yield Static("", id="lesson", markup=False)
+        yield Static("", id="lesson-more", markup=False)
+        yield Static("", id="summary", markup=False)
+
+    @property
+    def command(self) -> CommandInput:
+        return self.query_one(CommandInput)
+
+    def _set(self, widget_id: str, content: str | Content) -> None:
+        self.query_one(f"#{widget_id}", Static).update(content)
+
+    def show_step(self, step: Step | None, lesson: Lesson, prefill: str, hint: str = "") -> None:
+        """Show ``step`` (None: the free command line) ready to be sent."""
+        number = f"Step {step.value} of 5 · " if step else "Free command · "
+        self._set("step-title", number + lesson.title)
+        self._set("lesson", lesson.does)
+        more = []
+        if lesson.good:
+            more.append(f"Good: {lesson.good}")
+        if lesson.wrong:
+            more.append(f"Watch for: {lesson.wrong}")
+        self._set("lesson-more", "\n".join(more))
+        self._set("hint", hint)
+        self.command.placeholder = lesson.prompt
+        self.command.value = prefill
+        self.command.cursor_position = len(prefill)
+        self.clear_result()
+        self.show_check(None)
+
+    def clear_result(self) -> None:
+        for widget_id in ("status", "reply", "meaning", "summary"):
+            self._set(widget_id, "")
+
+    def show_check(self, check: CommandCheck | None, *, note: str = "") -> None:
+        widget = self.query_one("#check", Static)
+        if check is None or (check.ok and not check.warnings):
+            widget.update(note)
+            widget.set_class(False, "-error")
+            return
+        lines = [f"✘ {error}" for error in check.errors] + [f"! {w}" for w in check.warnings]
+        if note:
+            lines.append(note)
+        widget.update("\n".join(lines))
+        widget.set_class(not check.ok, "-error")
+
+    def show_pending(self, text: str) -> None:
+        self._set("status", Content.styled(text, "$warning"))
+
+    def show_error(self, text: str) -> None:
+        self._set("status", Content.styled(f"✘ {text}", "$error"))
+
+    def show_result(self, status: StepStatus | None, summary: str) -> None:
+        if status is None:
+            self._set("status", summary)
+            return
+        style = {"passed": "$success", "warning": "$warning", "failed": "$error"}.get(
+            status.word, ""
+        )
+        self._set("status", Content.styled(f"{status.symbol} {status.word}: {summary}", style))
+
+    def show_reply(self, reply: Reply, explanation: Explanation) -> None:
+        self._set("reply", "\n".join(reply.display_lines()))
+        lines = [f"Meaning: {explanation.meaning}"]
+        if explanation.side != "unclear" and not reply.is_positive:
+            lines.append(f"Whose side: {explanation.side}")
+        lines += [f"→ {step}" for step in explanation.next_steps]
+        self._set("meaning", "\n".join(lines))
+
+    def show_summary(self, book: StepBook, verdict: str = "") -> None:
+        rows = []
+        for step in Step:
+            record = book.records[step]
+            detail = f": {record.summary}" if record.summary else ""
+            rows.append(
+                f"{record.status.symbol} {step.value} {step.title} {record.status.word}{detail}"
+            )
+        text = "Summary\n" + "\n".join(rows)
+        if verdict:
+            text += "\n\n" + verdict
+        self._set("summary", text)

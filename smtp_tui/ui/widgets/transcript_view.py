@@ -1,0 +1,94 @@
+"""The live transcript: plain lines in a Log (never parsed as markup), direction marked and
+coloured, timestamps on a toggle; it follows the end unless the reader scrolled back."""
+
+from __future__ import annotations
+
+import re
+
+from rich.highlighter import Highlighter
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Log, Static
+
+from smtp_tui.core.transcript import TranscriptEvent
+
+
+class TranscriptHighlighter(Highlighter):
+    """Colours follow the markers, which already say the direction in words and symbols."""
+
+    STYLES = (
+        (re.compile(r"^(?:\S+ )?( [-~]> )"), Style(color="cyan", bold=True)),
+        (re.compile(r"^(?:\S+ )?(<[-~]  )"), Style(color="green", bold=True)),
+        (re.compile(r"^(?:\S+ )?(!!! )"), Style(color="yellow", bold=True)),
+        (re.compile(r"^(?:\S+ )?(\*\*\* )"), Style(color="red", bold=True)),
+        (re.compile(r"^(?:\S+ )?(=== )"), Style(dim=True)),
+    )
+
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        for pattern, style in self.STYLES:
+            match = pattern.match(plain)
+            if match:
+                # The marker is bold and coloured; an error or warning line is coloured whole.
+                text.stylize(style, match.start(1), match.end(1))
+                if style.color and style.color.name in ("red", "yellow"):
+                    text.stylize(Style(color=style.color), match.end(1), len(plain))
+                return
+
+
+class TranscriptView(Vertical):
+    DEFAULT_CSS = """
+    TranscriptView { height: 1fr; }
+    TranscriptView > Log { height: 1fr; }
+    TranscriptView > #new-lines { height: 1; display: none; background: $warning 30%; }
+    TranscriptView > #new-lines.-shown { display: block; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.events: list[TranscriptEvent] = []
+        self.timestamps = False
+        self.unseen = 0
+
+    def compose(self) -> ComposeResult:
+        log = Log(highlight=True, id="transcript-log")
+        log.highlighter = TranscriptHighlighter()
+        log.can_focus = True
+        yield log
+        yield Static("", id="new-lines", markup=False)
+
+    @property
+    def log_widget(self) -> Log:
+        return self.query_one(Log)
+
+    def add(self, event: TranscriptEvent) -> None:
+        self.events.append(event)
+        log = self.log_widget
+        following = log.is_vertical_scroll_end or not log.size.height
+        log.write_line(event.plain_line(timestamps=self.timestamps))
+        if not following:
+            self.unseen += 1
+            self._show_unseen()
+
+    def _show_unseen(self) -> None:
+        indicator = self.query_one("#new-lines", Static)
+        indicator.update(
+            f"↓ {self.unseen} new line{'s' if self.unseen != 1 else ''} below (End to follow)"
+        )
+        indicator.set_class(self.unseen > 0, "-shown")
+
+    def on_mount(self) -> None:
+        self.watch(self.log_widget, "scroll_y", self._scrolled, init=False)
+
+    def _scrolled(self) -> None:
+        if self.unseen and self.log_widget.is_vertical_scroll_end:
+            self.unseen = 0
+            self._show_unseen()
+
+    def set_timestamps(self, on: bool) -> None:
+        self.timestamps = on
+        log = self.log_widget
+        log.clear()
+        log.write_lines([event.plain_line(timestamps=on) for event in self.events])

@@ -1,0 +1,43 @@
+"""Fixtures for the screen: the app in demo mode (the lab runs inside it), steady cursors."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from smtp_tui.config import Config
+from smtp_tui.options import build_options
+from smtp_tui.ui.app import SmtpTuiApp, make_app
+
+# Fixed lab ports so the screen (and its snapshots) show the same numbers every run.
+SNAPSHOT_LAB_PORTS = (53530, 25250)
+
+
+def demo_app(
+    target: str | None = None, *, timeout: float = 5.0, lab_ports: tuple[int, int] = (0, 0)
+) -> SmtpTuiApp:
+    options = build_options(
+        config=Config(),
+        target=target,
+        mail_from=None,
+        rcpt_to=None,
+        helo=None,
+        server=None,
+        port=None,
+        dns=None,
+        timeout=timeout,
+        demo=True,
+    )
+    return make_app(options, lab_ports=lab_ports)
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Wait until every worker is done and the screen has caught up (no sleeps)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
