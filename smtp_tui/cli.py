@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Heavy modules (asyncio, dnspython, Textual) are imported only once the arguments are parsed,
 # so --help and usage errors answer at once.
 
-SUBCOMMANDS = ("check", "lab")
+SUBCOMMANDS = ("check", "explain", "lab")
 
 _MAIN_DESCRIPTION = """\
 Be the mail server for a moment: a guided SMTP test (Microsoft KB153119) in five steps:
@@ -29,6 +29,7 @@ is explained; the transcript is saved as it happens and can be copied into a tic
 _MAIN_EPILOG = f"""\
 commands:
   smtp-tui check TARGET ...   run the steps without the full screen (see check --help)
+  smtp-tui explain TEXT       explain a reply line, a code (550) or an enhanced code (5.7.1)
   smtp-tui lab                run the practice lab in the foreground
 
 examples:
@@ -143,6 +144,29 @@ def check_parser() -> argparse.ArgumentParser:
         default="rcpt",
         help="stop after this step and say QUIT (default: rcpt)",
     )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON lines instead of text: one object per transcript event "
+        '({"time","kind","tls","text"}), and last the verdict '
+        '({"verdict","side","category","evidence","next_steps"})',
+    )
+    return parser
+
+
+def explain_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-tui explain",
+        description="Explain a server reply in plain words: what it means, whose side must "
+        "act, and what to do next. Paste a whole reply line from an NDR, a basic code such "
+        "as 550, or an enhanced code such as 5.7.1.",
+    )
+    parser.add_argument("text", metavar="TEXT", nargs="+", help="the reply line or code")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"code","enhanced","category","side","meaning","next_steps"}',
+    )
     return parser
 
 
@@ -225,14 +249,18 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
     if command == "check":
         from smtp_tui.plain import check_main
 
-        return check_main(_options(args, args.target), args.quit_after)
+        return check_main(_options(args, args.target), args.quit_after, as_json=args.json)
+    if command == "explain":
+        from smtp_tui.plain import explain_main
+
+        return explain_main(" ".join(args.text), as_json=args.json)
     options = _options(args, args.target)
     if not options.demo and not options.target and not sys.stdin.isatty():
         main_parser().error("name a recipient address or domain, or use --demo")
     return _run_screen(options)
 
 
-_PARSERS = {"check": check_parser, "lab": lab_parser}
+_PARSERS = {"check": check_parser, "explain": explain_parser, "lab": lab_parser}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,16 +1,18 @@
 """Plain mode: the five steps without the full screen, for scripts and quick checks.
 
-It streams the marked transcript to stdout as the dialogue happens, then says QUIT. It must
-not import Textual: scripts call it, and it must start fast.
+It streams the marked transcript to stdout as the dialogue happens, explains each rejection,
+says QUIT, and ends with the verdict. With ``json=True`` stdout is JSON lines instead: one
+object per transcript event, and last the verdict object. It must not import Textual:
+scripts call it, and it must start fast.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 import sys
-from collections.abc import Callable
 from typing import TextIO
 
 from smtp_tui import __version__
@@ -18,10 +20,12 @@ from smtp_tui.core.addresses import InputError, parse_target
 from smtp_tui.core.commands import ehlo, helo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, make_resolver
+from smtp_tui.core.explain import explain_reply
 from smtp_tui.core.journal import open_journal
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
-from smtp_tui.core.transcript import Transcript, TranscriptEvent, TranscriptMeta
+from smtp_tui.core.transcript import Transcript, TranscriptEvent, TranscriptMeta, to_json_records
+from smtp_tui.core.verdict import Verdict, judge
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.options import (
     QUIT_AFTER,
@@ -39,19 +43,54 @@ _REJECTED = {
 }
 
 
-def _printer(out: TextIO) -> Callable[[TranscriptEvent], None]:
-    def show(event: TranscriptEvent) -> None:
-        out.write(event.plain_line() + "\n")
-        out.flush()
+class Reporter:
+    """Writes what happens to stdout: marked text lines, or JSON lines."""
 
-    return show
+    def __init__(self, out: TextIO, *, as_json: bool = False) -> None:
+        self.out = out
+        self.as_json = as_json
+
+    def _write(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def event(self, event: TranscriptEvent) -> None:
+        if self.as_json:
+            self._write(json.dumps(to_json_records([event])[0], ensure_ascii=False))
+        else:
+            self._write(event.plain_line())
+
+    def note(self, text: str) -> None:
+        if not self.as_json:
+            self._write(text)
+
+    def explain(self, reply: Reply) -> None:
+        """After a reply that is not a plain success: what it means, in words."""
+        if self.as_json or reply.code < 400:
+            return
+        explanation = explain_reply(reply)
+        self._write(f"    meaning: {explanation.meaning}")
+        self._write(f"    category: {explanation.category}; side: {explanation.side}")
+        for step in explanation.next_steps:
+            self._write(f"    next: {step}")
+
+    def verdict(self, verdict: Verdict) -> None:
+        if self.as_json:
+            self._write(json.dumps(verdict.as_json(), ensure_ascii=False))
+        else:
+            self._write("")
+            self._write(verdict.as_text())
 
 
 async def run_check(
-    options: SessionOptions, *, quit_after: str = "rcpt", out: TextIO | None = None
+    options: SessionOptions,
+    *,
+    quit_after: str = "rcpt",
+    out: TextIO | None = None,
+    as_json: bool = False,
 ) -> int:
     """Run the steps in order; return an ExitCode. ``options.demo`` starts the lab first."""
-    out = out or sys.stdout
+    reporter = Reporter(out or sys.stdout, as_json=as_json)
     if options.demo:
         from smtp_tui.lab import Lab
 
@@ -64,14 +103,14 @@ async def run_check(
                 sender=lab.sender,
                 helo=lab.helo,
             )
-            out.write(f"=== Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port}\n")
-            return await _run(demo_options, quit_after, out)
-    return await _run(options, quit_after, out)
+            reporter.note(f"=== Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port}")
+            return await _run(demo_options, quit_after, reporter)
+    return await _run(options, quit_after, reporter)
 
 
-async def _run(options: SessionOptions, quit_after: str, out: TextIO) -> int:
+async def _run(options: SessionOptions, quit_after: str, reporter: Reporter) -> int:
     if not options.target:
-        out.write("*** No target given: name a recipient address or a domain.\n")
+        reporter.note("*** No target given: name a recipient address or a domain.")
         return ExitCode.USAGE
     domain, address = parse_target(options.target)
     recipient = options.rcpt_to or (address.text if address else f"postmaster@{domain.ascii}")
@@ -82,7 +121,7 @@ async def _run(options: SessionOptions, quit_after: str, out: TextIO) -> int:
         resolver=options.resolver.describe(),
     )
     transcript = Transcript(meta)
-    transcript.subscribe(_printer(out))
+    transcript.subscribe(reporter.event)
     journal = open_journal(transcript, domain.ascii)
     try:
         resolver = make_resolver(options.resolver, timeout=options.dns_timeout)
@@ -97,17 +136,27 @@ async def _run(options: SessionOptions, quit_after: str, out: TextIO) -> int:
         source=options.source,
     )
     try:
-        return await _steps(session, options, recipient, quit_after)
+        code = await _steps(session, options, recipient, quit_after, reporter)
     finally:
         with contextlib.suppress(Exception):
             await session.close()
         if journal is not None:
             transcript.info(f"Transcript saved to {journal.path}")
-            journal.close()
+    verdict = judge(session)
+    if journal is not None:
+        for line in verdict.as_text().splitlines():
+            journal.write_line(f"# {line}")
+        journal.close()
+    reporter.verdict(verdict)
+    return code
 
 
 async def _steps(
-    session: TestSession, options: SessionOptions, recipient: str, quit_after: str
+    session: TestSession,
+    options: SessionOptions,
+    recipient: str,
+    quit_after: str,
+    reporter: Reporter,
 ) -> int:
     transcript = session.transcript
     stop_at = QUIT_AFTER.index(quit_after)
@@ -115,6 +164,7 @@ async def _steps(
         host, port = parse_server(options.server, options.port)
         targets = [(host, host, port)]
         session.domain, session.recipient = parse_target(options.target or "")
+        session.book.finish(Step.MX, StepStatus.PASSED, f"skipped: --server {host}")
         transcript.info(f"MX look-up skipped: using --server {host} port {port}.")
     else:
         result = await session.lookup(options.target or "")
@@ -132,6 +182,8 @@ async def _steps(
     if connected is None:
         return ExitCode.CONNECT
     if connected.status is StepStatus.FAILED:
+        assert connected.reply is not None
+        reporter.explain(connected.reply)
         return ExitCode.BANNER_REJECTED
     if stop_at == 1:
         return ExitCode.OK
@@ -151,6 +203,8 @@ async def _steps(
         except SmtpError:
             return ExitCode.DIALOGUE_BROKEN
         assert isinstance(result, StepResult)
+        if result.reply is not None:
+            reporter.explain(result.reply)
         if result.status is StepStatus.FAILED:
             return _REJECTED[step]
         if stop_at == index:
@@ -182,13 +236,34 @@ async def _connect_first(
     return None
 
 
-def check_main(options: SessionOptions, quit_after: str) -> int:
+def check_main(options: SessionOptions, quit_after: str, *, as_json: bool = False) -> int:
     """Entry point for `smtp-tui check`: run, and turn Ctrl+C and bad input into exit codes."""
     try:
-        return asyncio.run(run_check(options, quit_after=quit_after))
+        return asyncio.run(run_check(options, quit_after=quit_after, as_json=as_json))
     except KeyboardInterrupt:
         sys.stdout.write("*** Interrupted.\n")
         return ExitCode.INTERRUPTED
     except InputError as error:
         sys.stderr.write(f"smtp-tui: error: {error}\n")
         return ExitCode.USAGE
+
+
+def explain_main(text: str, *, as_json: bool = False) -> int:
+    """Entry point for `smtp-tui explain`."""
+    from smtp_tui.core.explain import explain_text
+
+    explanation = explain_text(text)
+    if as_json:
+        print(json.dumps(explanation.as_json(), ensure_ascii=False))
+        return ExitCode.OK
+    head = " ".join(str(part) for part in (explanation.code, explanation.enhanced) if part)
+    print(f"{head or 'Text'}: {explanation.meaning}")
+    print(f"  category: {explanation.category}")
+    print(f"  whose side: {explanation.side}")
+    for detail in explanation.details:
+        print(f"  code {detail}")
+    for step in explanation.next_steps:
+        print(f"  next: {step}")
+    if explanation.source:
+        print(f"  (from the {explanation.source})")
+    return ExitCode.OK

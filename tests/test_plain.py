@@ -67,7 +67,7 @@ async def test_the_marked_transcript_streams_to_stdout(lab):
 async def test_quit_after_stops_early_and_still_says_quit(lab):
     code, output = await check(lab, "alice@example.test", quit_after="connect")
     assert code == ExitCode.OK
-    assert "EHLO" not in output and " -> QUIT" in output
+    assert " -> EHLO" not in output and " -> QUIT" in output
     code, output = await check(lab, "example.test", quit_after="mx")
     assert code == ExitCode.OK and "Connecting" not in output
 
@@ -143,3 +143,36 @@ def test_help_documents_options_and_exit_codes():
     ):
         assert text in result.stdout
     assert run_cli("--version").stdout.startswith("smtp-tui ")
+
+
+async def test_plain_mode_explains_rejections_and_ends_with_the_verdict(lab):
+    code, output = await check(lab, "nobody@example.test")
+    assert code == ExitCode.RCPT_REJECTED
+    assert "    meaning: The recipient's mailbox does not exist" in output
+    assert "Verdict (yours side)" in output
+
+
+async def test_json_mode_prints_events_then_the_verdict(lab):
+    import json
+
+    out = io.StringIO()
+    code = await run_check(options_for(lab, "nobody@example.test"), out=out, as_json=True)
+    assert code == ExitCode.RCPT_REJECTED
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert {"time", "kind", "tls", "text"} <= set(records[0])
+    assert records[-1]["category"] == "recipient-unknown"
+    assert set(records[-1]) == {"verdict", "side", "category", "evidence", "next_steps"}
+
+
+def test_explain_command_prints_text_and_json():
+    import json
+
+    result = run_cli(
+        "explain", "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown"
+    )
+    assert result.returncode == 0
+    assert "recipient-unknown" in result.stdout
+    data = json.loads(run_cli("explain", "--json", "5.7.1").stdout)
+    assert data["code"] is None and data["enhanced"] == "5.7.1"
+    assert set(data) == {"code", "enhanced", "category", "side", "meaning", "next_steps"}
+    assert json.loads(run_cli("explain", "--json", "550").stdout)["code"] == 550

@@ -133,9 +133,14 @@ class SmtpConnection:
         source: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         server_hostname: str | None = None,
+        label: str | None = None,
     ) -> Reply:
-        """Open the TCP connection and return the greeting (which may be a rejection)."""
+        """Open the TCP connection and return the greeting (which may be a rejection).
+
+        ``label`` is the host name to show beside the address (the MX name)."""
         shown = f"[{host}]" if ":" in host else host
+        if label and label != host:
+            shown = f"{label} [{host}]"
         self.transcript.info(f"Connecting to {shown} port {port} ...")
         local_addr = (source, 0) if source else None
         try:

@@ -76,6 +76,7 @@ class StepRecord:
     status: StepStatus = StepStatus.WAITING
     summary: str = ""
     reply: Reply | None = None
+    error: Exception | None = None
 
 
 def status_for_reply(step: Step, reply: Reply) -> StepStatus:
@@ -112,10 +113,15 @@ class StepBook:
         self.records[step].status = StepStatus.RUNNING
 
     def finish(
-        self, step: Step, status: StepStatus, summary: str, reply: Reply | None = None
+        self,
+        step: Step,
+        status: StepStatus,
+        summary: str,
+        reply: Reply | None = None,
+        error: Exception | None = None,
     ) -> None:
         """Record ``step``'s outcome; later steps go back to waiting, the next becomes current."""
-        self.records[step] = StepRecord(status, summary, reply)
+        self.records[step] = StepRecord(status, summary, reply, error)
         for later in Step:
             if later.value > step.value:
                 self.records[later] = StepRecord()
@@ -158,6 +164,8 @@ class StepResult:
 class TestSession:
     """One guided test: the steps, the transcript, the DNS answer and the live connection."""
 
+    __test__ = False  # not a pytest class, despite the name
+
     def __init__(
         self,
         transcript: Transcript,
@@ -179,6 +187,8 @@ class TestSession:
         self.connection = SmtpConnection(transcript, timeouts=self.timeouts)
         self.host: str | None = None
         self.port: int = 25
+        # Every failed connection attempt, in order: (host label, address, error).
+        self.connect_failures: list[tuple[str, str, SmtpError]] = []
 
     @property
     def keywords(self) -> dict[str, str]:
@@ -188,6 +198,7 @@ class TestSession:
         """Step 1: parse the recipient or domain (InputError if unusable), look up its MX."""
         domain, address = parse_target(target)
         self.domain, self.recipient = domain, address
+        self.connect_failures = []
         self.transcript.meta.target = domain.shown()
         self.book.start(Step.MX)
         self.transcript.info(f"Looking up the MX records of {domain.shown()} ...")
@@ -232,9 +243,10 @@ class TestSession:
         self.book.start(Step.CONNECT)
         try:
             banner = await self.connection.connect(
-                host, port, family=self.family, source=self.source
+                host, port, family=self.family, source=self.source, label=label
             )
         except SmtpError as error:
+            self.connect_failures.append((label or host, host, error))
             return self._finish(Step.CONNECT, StepStatus.FAILED, str(error), error=error)
         except asyncio.CancelledError:
             await self.connection.abort()
@@ -321,7 +333,7 @@ class TestSession:
         *,
         error: Exception | None = None,
     ) -> StepResult:
-        self.book.finish(step, status, summary, reply)
+        self.book.finish(step, status, summary, reply, error)
         return StepResult(step, status, summary, reply, error)
 
     def _cancelled(self, step: Step) -> None:

@@ -19,6 +19,7 @@ Keys
                in the MX table: use that host for step 2
   ↑ ↓          on the free command line: earlier commands
   F1           this help         Ctrl+P  every action, by name
+  F2           explain a reply pasted from a bounce message (NDR)
   Ctrl+Y       copy the transcript for a ticket (and save it to a file)
   Ctrl+S       save the transcript (Markdown and plain text)
   Ctrl+T       timestamps in the transcript on or off

@@ -15,13 +15,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from smtp_tui.core.commands import command_verb
-from smtp_tui.core.explain import explain_reply
+from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_exports, save_ticket
 from smtp_tui.core.lessons import lessons
 from smtp_tui.core.session import Step, StepStatus
 from smtp_tui.core.transcript import to_markdown
+from smtp_tui.core.verdict import judge
 from smtp_tui.ui.clipboard import copy_everywhere
 from smtp_tui.ui.controller import STEP_KEYS, Outcome, SessionController
+from smtp_tui.ui.screens.explain import ExplainScreen
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
 from smtp_tui.ui.widgets.mx_panel import MxPanel
 from smtp_tui.ui.widgets.step_list import StepList
@@ -42,7 +44,8 @@ class MainScreen(Screen[None]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+y", "copy_ticket", "Copy", id="copy-ticket"),
         Binding("ctrl+s", "save", "Save", id="save"),
-        Binding("ctrl+t", "toggle_timestamps", "Times", id="timestamps"),
+        Binding("ctrl+t", "toggle_timestamps", "Times", id="timestamps", show=False),
+        Binding("f2", "explain", "Explain", id="explain"),
         Binding("f6", "next_mx", "Next MX", id="next-mx", show=False),
     ]
 
@@ -136,6 +139,8 @@ class MainScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         self._confirmed = ""
         self._check_input(event.value)
+        if self.shown_step is Step.CONNECT:
+            self.panel.show_hint(self._hint(Step.CONNECT, event.value))
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -230,9 +235,14 @@ class MainScreen(Screen[None]):
         elif result is not None:
             self.panel.show_result(result.status, _short(result.summary))
         if outcome.reply is not None:
-            self.panel.show_reply(outcome.reply, explain_reply(outcome.reply))
+            extra = []
+            if outcome.step is Step.EHLO and outcome.reply.code == 250:
+                extra = ["Extensions offered:"] + [
+                    f"  {line}" for line in explain_keywords(session.keywords)
+                ]
+            self.panel.show_reply(outcome.reply, explain_reply(outcome.reply), extra)
         if self.shown_step is None:
-            self.panel.show_summary(controller.book)
+            self.panel.show_summary(controller.book, judge(session).as_text())
         self._refresh_steps()
 
     # --- actions ---------------------------------------------------------------------------
@@ -270,13 +280,26 @@ class MainScreen(Screen[None]):
         position = hosts.index(current) + 1 if current in hosts else 0
         self.use_host(hosts[position % len(hosts)])
 
+    def action_explain(self) -> None:
+        self.app.push_screen(ExplainScreen())
+
+    def ticket_text(self) -> str:
+        """The Markdown export with the verdict, as copied and saved for a ticket."""
+        sections = []
+        if self.controller.session is not None:
+            sections.append(judge(self.controller.session).as_markdown())
+        return to_markdown(self.controller.transcript, extra_sections=sections)
+
     def action_toggle_timestamps(self) -> None:
         view = self.query_one(TranscriptView)
         view.set_timestamps(not view.timestamps)
 
     def action_save(self) -> None:
+        sections = []
+        if self.controller.session is not None:
+            sections.append(judge(self.controller.session).as_markdown())
         try:
-            markdown, plain = save_exports(self.controller.transcript)
+            markdown, plain = save_exports(self.controller.transcript, extra_sections=sections)
         except OSError as error:
             self.notify(f"Could not save: {error}", severity="error", markup=False)
             return
@@ -286,7 +309,7 @@ class MainScreen(Screen[None]):
 
     @work(group="clipboard", exit_on_error=False)
     async def action_copy_ticket(self) -> None:
-        text = to_markdown(self.controller.transcript)
+        text = self.ticket_text()
         try:
             path = str(save_ticket(self.controller.transcript, text))
         except OSError as error:

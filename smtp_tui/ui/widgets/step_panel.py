@@ -69,6 +69,9 @@ class StepPanel(VerticalScroll):
         self.clear_result()
         self.show_check(None)
 
+    def show_hint(self, text: str) -> None:
+        self._set("hint", text)
+
     def clear_result(self) -> None:
         for widget_id in ("status", "reply", "meaning", "summary"):
             self._set(widget_id, "")
@@ -100,12 +103,15 @@ class StepPanel(VerticalScroll):
         )
         self._set("status", Content.styled(f"{status.symbol} {status.word}: {summary}", style))
 
-    def show_reply(self, reply: Reply, explanation: Explanation) -> None:
+    def show_reply(
+        self, reply: Reply, explanation: Explanation, extra: list[str] | None = None
+    ) -> None:
         self._set("reply", "\n".join(reply.display_lines()))
         lines = [f"Meaning: {explanation.meaning}"]
-        if explanation.side != "unclear" and not reply.is_positive:
-            lines.append(f"Whose side: {explanation.side}")
+        if not reply.is_positive:
+            lines.append(f"Category: {explanation.category} · whose side: {explanation.side}")
         lines += [f"→ {step}" for step in explanation.next_steps]
+        lines += extra or []
         self._set("meaning", "\n".join(lines))
 
     def show_summary(self, book: StepBook, verdict: str = "") -> None:
