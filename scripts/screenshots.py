@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from smtp_tui.config import Config
 from smtp_tui.options import build_options
@@ -35,19 +35,12 @@ async def enter(pilot: Pilot[object], times: int = 1) -> None:
         await settle(pilot)
 
 
-async def shoot(name: str, target: str | None, size: tuple[int, int], steps: Steps) -> None:
-    options = build_options(
-        config=Config(),
-        target=target,
-        mail_from=None,
-        rcpt_to=None,
-        helo=None,
-        server=None,
-        port=None,
-        dns=None,
-        timeout=5.0,
-        demo=True,
-    )
+async def shoot(
+    name: str, target: str | None, size: tuple[int, int], steps: Steps, ip: str | None = None
+) -> None:
+    options = build_options(config=Config(), target=target, mail_from=None, rcpt_to=None,
+                            helo=None, server=None, port=None, dns=None, timeout=5.0, demo=True,
+                            ip=ip)
     app = make_app(options, lab_ports=LAB_PORTS)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -80,6 +73,11 @@ async def explain_ndr(pilot: Pilot[object]) -> None:
     await pilot.press("enter")
 
 
+async def blacklist_tab(pilot: Pilot[object]) -> None:
+    await enter(pilot, 2)
+    pilot.app.screen.query_one(TabbedContent).active = "bl-tab"
+
+
 async def main() -> None:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     Input._toggle_cursor = lambda self: None  # type: ignore[method-assign]  # steady cursor
@@ -90,6 +88,7 @@ async def main() -> None:
     await shoot("unknown-user-120x40", "nobody@example.test", (120, 40), happy_path)
     await shoot("failover-80x24", "alice@failover.test", (80, 24), lambda p: enter(p, 2))
     await shoot("explain-80x24", None, (80, 24), explain_ndr)
+    await shoot("blacklisted-120x40", None, (120, 40), blacklist_tab, ip="127.0.25.66")
 
 
 if __name__ == "__main__":

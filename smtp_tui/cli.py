@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Heavy modules (asyncio, dnspython, Textual) are imported only once the arguments are parsed,
 # so --help and usage errors answer at once.
 
-SUBCOMMANDS = ("check", "explain", "lab")
+SUBCOMMANDS = ("check", "explain", "blacklist", "lab")
 
 _MAIN_DESCRIPTION = """\
 Be the mail server for a moment: a guided SMTP test (Microsoft KB153119) in five steps:
@@ -30,6 +30,7 @@ _MAIN_EPILOG = f"""\
 commands:
   smtp-tui check TARGET ...   run the steps without the full screen (see check --help)
   smtp-tui explain TEXT       explain a reply line, a code (550) or an enhanced code (5.7.1)
+  smtp-tui blacklist TARGET   check an IP address or a domain against DNS blacklists
   smtp-tui lab                run the practice lab in the foreground
 
 examples:
@@ -98,6 +99,12 @@ def _session_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--source", metavar="ADDRESS", help="local address to connect from")
     parser.add_argument(
+        "--ip",
+        metavar="ADDRESS",
+        help="your mail server's public IP, checked against DNS blacklists and for reverse "
+        "DNS (default: the config's, else found through DNS)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="start the practice lab in this process and test against it",
@@ -150,6 +157,50 @@ def check_parser() -> argparse.ArgumentParser:
         help="print JSON lines instead of text: one object per transcript event "
         '({"time","kind","tls","text"}), and last the verdict '
         '({"verdict","side","category","evidence","next_steps"})',
+    )
+    return parser
+
+
+def blacklist_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-tui blacklist",
+        description="Check an IPv4 or IPv6 address, or a domain, against DNS blacklists. "
+        "Every list is self-tested first (RFC 5782), so a list that refuses the query or "
+        "answers 'listed' for everything is reported as such, never as a listing.",
+        epilog="exit codes:\n  0  nothing listed\n  1  listed on at least one list\n"
+        "  2  usage error\n\nstatuses: listed, not-listed, refused, error, timeout, broken",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("target", metavar="TARGET", help="an IPv4 or IPv6 address, or a domain")
+    parser.add_argument(
+        "--dns",
+        metavar="SERVER[:PORT]",
+        help="ask this resolver (best: your mail server's own resolver; public "
+        "resolvers are refused by some lists)",
+    )
+    parser.add_argument(
+        "--zone",
+        action="append",
+        default=[],
+        metavar="ZONE",
+        help="check this zone (repeatable); replaces the catalogue for this run",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list, one object per zone: zone, target, status, "
+        "codes, meanings, reason, url",
+    )
+    parser.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="per-query time limit (default 5)"
+    )
+    parser.add_argument(
+        "--helo", metavar="NAME", help="EHLO name to compare with the address's PTR name"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="check against the practice lab's lists (try 127.0.25.66)",
     )
     return parser
 
@@ -211,6 +262,7 @@ def _options(args: argparse.Namespace, target: str | None) -> SessionOptions:
         demo=args.demo,
         family=AddressFamily(args.family or "any"),
         source=args.source,
+        ip=args.ip,
     )
 
 
@@ -250,6 +302,18 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
         from smtp_tui.plain import check_main
 
         return check_main(_options(args, args.target), args.quit_after, as_json=args.json)
+    if command == "blacklist":
+        from smtp_tui.plain_blacklist import blacklist_main
+
+        return blacklist_main(
+            args.target,
+            zones=args.zone,
+            dns=args.dns,
+            timeout=args.timeout,
+            as_json=args.json,
+            demo=args.demo,
+            helo=args.helo,
+        )
     if command == "explain":
         from smtp_tui.plain import explain_main
 
@@ -260,7 +324,12 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
     return _run_screen(options)
 
 
-_PARSERS = {"check": check_parser, "explain": explain_parser, "lab": lab_parser}
+_PARSERS = {
+    "check": check_parser,
+    "explain": explain_parser,
+    "blacklist": blacklist_parser,
+    "lab": lab_parser,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

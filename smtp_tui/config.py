@@ -8,11 +8,17 @@ Example::
     dns = "9.9.9.9"                    # resolver, SERVER[:PORT]
     theme = "textual-dark"
 
+    ip = "192.0.2.25"                  # your mail server's public IP (blacklist checks)
+
     [timeouts]                         # seconds
     connect = 20
     banner = 60
     command = 60
     dns = 5
+
+    [blacklists]
+    enable = ["dnsbl-1.uceprotect.net"] # zones (names or ids) to add to the default set
+    disable = ["all.spamrats.com"]      # zones to leave out
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_TOP_KEYS = {"helo": str, "mail_from": str, "dns": str, "theme": str}
+_TOP_KEYS = {"helo": str, "mail_from": str, "dns": str, "theme": str, "ip": str}
+_BLACKLIST_KEYS = ("enable", "disable")
 _TIMEOUT_KEYS = ("connect", "banner", "command", "dns")
 
 
@@ -36,7 +43,10 @@ class Config:
     mail_from: str | None = None
     dns: str | None = None
     theme: str | None = None
+    ip: str | None = None
     timeouts: dict[str, float] = field(default_factory=dict)
+    blacklists_enable: tuple[str, ...] = ()
+    blacklists_disable: tuple[str, ...] = ()
     path: Path | None = None
 
 
@@ -72,6 +82,9 @@ def _from_data(data: dict[str, object], path: Path, text: str) -> Config:
     values: dict[str, object] = {}
     timeouts: dict[str, float] = {}
     for key, value in data.items():
+        if key == "blacklists":
+            values.update(_blacklists(value, path, text))
+            continue
         if key == "timeouts":
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}{_line_of(text, key)}: 'timeouts' must be a table.")
@@ -92,9 +105,27 @@ def _from_data(data: dict[str, object], path: Path, text: str) -> Config:
         if expected is None:
             raise ConfigError(
                 f"{path}{_line_of(text, key)}: unknown setting {key!r}; "
-                f"known: {', '.join([*_TOP_KEYS, 'timeouts'])}."
+                f"known: {', '.join([*_TOP_KEYS, 'timeouts', 'blacklists'])}."
             )
         if not isinstance(value, expected):
             raise ConfigError(f"{path}{_line_of(text, key)}: {key!r} must be a string.")
         values[key] = value
     return Config(timeouts=timeouts, path=path, **values)  # type: ignore[arg-type]
+
+
+def _blacklists(value: object, path: Path, text: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}{_line_of(text, 'blacklists')}: 'blacklists' must be a table.")
+    found: dict[str, tuple[str, ...]] = {}
+    for name, zones in value.items():
+        if name not in _BLACKLIST_KEYS:
+            raise ConfigError(
+                f"{path}{_line_of(text, name)}: unknown blacklist setting "
+                f"{name!r}; known: enable, disable."
+            )
+        if not isinstance(zones, list) or not all(isinstance(z, str) for z in zones):
+            raise ConfigError(
+                f"{path}{_line_of(text, name)}: {name!r} must be a list of zone names."
+            )
+        found[f"blacklists_{name}"] = tuple(zones)
+    return found

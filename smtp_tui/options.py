@@ -30,6 +30,9 @@ class SessionOptions:
     family: AddressFamily = AddressFamily.ANY
     source: str | None = None
     demo: bool = False
+    ip: str | None = None  # the sending host's public IP, for the blacklist checks
+    zones_enable: tuple[str, ...] = ()
+    zones_disable: tuple[str, ...] = ()
 
 
 def machine_fqdn() -> str:
@@ -79,6 +82,7 @@ def build_options(
     demo: bool,
     family: AddressFamily = AddressFamily.ANY,
     source: str | None = None,
+    ip: str | None = None,
 ) -> SessionOptions:
     """Merge flags and config into SessionOptions; raise InputError for anything unusable."""
     if port is not None and not 0 < port < 65536:
@@ -97,6 +101,9 @@ def build_options(
         parse_address(rcpt_to)
     if server:
         parse_server(server, port or 25)
+    sending_ip = ip or config.ip
+    if sending_ip:
+        _check_ip(sending_ip)
     limits = config.timeouts
     timeouts = Timeouts(
         connect=limits.get("connect", Timeouts.connect),
@@ -118,7 +125,21 @@ def build_options(
         family=family,
         source=source,
         demo=demo,
+        ip=sending_ip,
+        zones_enable=config.blacklists_enable,
+        zones_disable=config.blacklists_disable,
     )
+
+
+def _check_ip(text: str) -> None:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise InputError(
+            f"--ip {text!r}: give your mail server's public IPv4 or IPv6 address."
+        ) from None
 
 
 def _check_helo(name: str) -> None:

@@ -17,8 +17,10 @@ from smtp_tui.core.connection import (
     ServerProtocolError,
 )
 from smtp_tui.core.dns import DnsError, DnsFailure
+from smtp_tui.core.dnsbl import BlStatus, ZoneResult
 from smtp_tui.core.explain import explain_reply
 from smtp_tui.core.replies import Reply
+from smtp_tui.core.sender import IdentityReport
 from smtp_tui.core.session import Step, StepStatus, TestSession
 
 
@@ -67,6 +69,16 @@ class Verdict:
         if self.next_steps:
             lines += ["Next steps:", *[f"- {item}" for item in self.next_steps]]
         return "\n".join(lines)
+
+
+def sender_findings(results: list[ZoneResult], identity: IdentityReport | None) -> SenderFindings:
+    """What the blacklist sweep and the reverse-DNS check found, as verdict evidence."""
+    listed = [result for result in results if result.status is BlStatus.LISTED]
+    return SenderFindings(
+        listings=tuple(f"{r.zone.zone}: {', '.join(r.meanings)}" for r in listed),
+        removal_urls=tuple(dict.fromkeys(r.url for r in listed if r.url)),
+        identity_problems=identity.problems if identity else (),
+    )
 
 
 def _postmaster(session: TestSession) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from smtp_tui import __version__
@@ -12,10 +13,22 @@ from smtp_tui.core.addresses import InputError, parse_target
 from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, MxHost, make_resolver
+from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult, zones_for
+from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
+from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.replies import Reply
+from smtp_tui.core.sender import (
+    DEFAULT_PROVIDERS,
+    DiscoveryProvider,
+    IdentityReport,
+    PublicAddress,
+    check_identity,
+    discover_public_ip,
+)
 from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
+from smtp_tui.core.verdict import SenderFindings, sender_findings
 from smtp_tui.options import (
     SessionOptions,
     effective_helo,
@@ -53,6 +66,12 @@ class SessionController:
     last_text: dict[Step, str] = field(init=False, default_factory=dict)
     history: list[str] = field(init=False, default_factory=list)
     lab_note: str = field(init=False, default="")
+    zones: list[Zone] = field(init=False, default_factory=list)
+    blacklist_results: list[ZoneResult] = field(init=False, default_factory=list)
+    identity: IdentityReport | None = field(init=False, default=None)
+    public_address: PublicAddress | None = field(init=False, default=None)
+    discovery: tuple[DiscoveryProvider, ...] = field(init=False, default=DEFAULT_PROVIDERS)
+    checker: DnsblChecker | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.transcript = Transcript(
@@ -70,6 +89,12 @@ class SessionController:
         )
         self.transcript.meta.resolver = f"{self.options.resolver.describe()} (practice lab)"
         self.lab_note = f"Practice lab: DNS {dns}, SMTP port {smtp_port}"
+        from smtp_tui.lab.dnsbl_zones import LAB_ZONES
+
+        # The silent list is left out of the demo's panel: it would only make everyone wait
+        # for its timeout (the tests and `smtp-tui blacklist --demo` still use it).
+        self.zones = [zone for zone in LAB_ZONES if zone.zone_id != "lab-silent"]
+        self.discovery = (DiscoveryProvider("the practice lab", "myip.lab.test", "A", dns),)
 
     def start(self) -> str | None:
         """Make the resolver and session; returns an error to show, or None."""
@@ -84,7 +109,53 @@ class SessionController:
             family=self.options.family,
             source=self.options.source,
         )
+        self.checker = DnsblChecker(resolver)
+        if not self.zones:
+            try:
+                self.zones = select_zones(
+                    list(self.options.zones_enable), list(self.options.zones_disable)
+                )
+            except ZoneRefused as error:
+                return str(error)
         return None
+
+    # --- the sending side ------------------------------------------------------------------
+
+    async def sending_address(self) -> PublicAddress:
+        """--ip or the config's, else found through DNS (DiscoveryFailed if not)."""
+        if self.options.ip:
+            return PublicAddress(self.options.ip, "--ip or the config file")
+        return await discover_public_ip(self.discovery, timeout=self.options.dns_timeout)
+
+    async def check_sender(
+        self, address: PublicAddress, on_result: Callable[[ZoneResult], None]
+    ) -> None:
+        """Sweep the blacklists for ``address`` (results as they arrive), then its PTR."""
+        assert self.checker is not None and self.session is not None
+        self.public_address = address
+        target = parse_blacklist_target(address.address)
+        self.blacklist_results = []
+        async for result in self.checker.sweep(zones_for(self.zones, target), target):
+            self.blacklist_results.append(result)
+            on_result(result)
+        self.identity = await check_identity(
+            self.session.resolver, address.address, effective_helo(self.options)
+        )
+
+    def findings(self) -> SenderFindings:
+        return sender_findings(self.blacklist_results, self.identity)
+
+    def sender_warnings(self) -> list[str]:
+        """Shown before EHLO: a listed sending IP, or a PTR that does not fit the EHLO name."""
+        address = self.public_address.address if self.public_address else "?"
+        warnings = [
+            f"! Your sending IP {address} is listed on {r.zone.zone} ({', '.join(r.meanings)})."
+            for r in self.blacklist_results
+            if r.status is BlStatus.LISTED
+        ]
+        if self.identity:
+            warnings += [f"! {problem}" for problem in self.identity.problems]
+        return warnings
 
     @property
     def book(self):

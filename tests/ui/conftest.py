@@ -15,7 +15,11 @@ SNAPSHOT_LAB_PORTS = (53530, 25250)
 
 
 def demo_app(
-    target: str | None = None, *, timeout: float = 5.0, lab_ports: tuple[int, int] = (0, 0)
+    target: str | None = None,
+    *,
+    timeout: float = 5.0,
+    lab_ports: tuple[int, int] = (0, 0),
+    ip: str | None = None,
 ) -> SmtpTuiApp:
     options = build_options(
         config=Config(),
@@ -28,6 +32,7 @@ def demo_app(
         dns=None,
         timeout=timeout,
         demo=True,
+        ip=ip,
     )
     return make_app(options, lab_ports=lab_ports)
 

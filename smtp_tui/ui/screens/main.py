@@ -15,9 +15,12 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from smtp_tui.core.commands import command_verb
+from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
+from smtp_tui.core.dnsbl import zones_for
 from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_exports, save_ticket
 from smtp_tui.core.lessons import lessons
+from smtp_tui.core.sender import DiscoveryFailed
 from smtp_tui.core.session import Step, StepStatus
 from smtp_tui.core.transcript import to_markdown
 from smtp_tui.core.verdict import judge
@@ -46,6 +49,7 @@ class MainScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+t", "toggle_timestamps", "Times", id="timestamps", show=False),
         Binding("f2", "explain", "Explain", id="explain"),
+        Binding("ctrl+r", "recheck_blacklists", "Re-check lists", id="recheck", show=False),
         Binding("f6", "next_mx", "Next MX", id="next-mx", show=False),
     ]
 
@@ -102,6 +106,39 @@ class MainScreen(Screen[None]):
             self.controller.transcript.info(self.controller.lab_note)
         self._update_title()
         self.show(Step.MX)
+        self.check_blacklists()
+
+    @work(exclusive=True, group="blacklists", exit_on_error=False)
+    async def check_blacklists(self) -> None:
+        """Runs beside the wizard: the sending IP against the lists, then its reverse DNS."""
+        panel = self.query_one(BlacklistPanel)
+        controller = self.controller
+        panel.show_problem("Finding the sending IP ...")
+        try:
+            address = await controller.sending_address()
+        except DiscoveryFailed as error:
+            panel.show_problem(str(error))
+            return
+        target = parse_blacklist_target(address.address)
+        panel.begin(address.describe(), len(zones_for(controller.zones, target)))
+        await controller.check_sender(address, panel.add)
+        listed = len(panel.summary.listed)
+        tab = self.query_one(TabbedContent).get_tab("bl-tab")
+        tab.label = f"Blacklists ({listed} listed)" if listed else "Blacklists (clean)"
+        if controller.identity is not None:
+            panel.show_identity(controller.identity)
+        if self.shown_step is Step.EHLO:
+            self.panel.show_hint(self._hint(Step.EHLO, ""))
+        if self.shown_step is None and controller.session is not None:
+            self.panel.show_summary(controller.book, self.verdict_text())
+
+    def action_recheck_blacklists(self) -> None:
+        if self.controller.checker is not None:
+            self.check_blacklists()
+
+    def verdict_text(self) -> str:
+        assert self.controller.session is not None
+        return judge(self.controller.session, self.controller.findings()).as_text()
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -124,6 +161,8 @@ class MainScreen(Screen[None]):
     def _hint(self, step: Step | None, prefill: str) -> str:
         if step is Step.CONNECT and prefill:
             return f"Same as: telnet {prefill}    (F6: next MX; or pick one in the MX table)"
+        if step is Step.EHLO:
+            return "\n".join(self.controller.sender_warnings())
         return ""
 
     def _refresh_steps(self) -> None:
@@ -242,7 +281,7 @@ class MainScreen(Screen[None]):
                 ]
             self.panel.show_reply(outcome.reply, explain_reply(outcome.reply), extra)
         if self.shown_step is None:
-            self.panel.show_summary(controller.book, judge(session).as_text())
+            self.panel.show_summary(controller.book, self.verdict_text())
         self._refresh_steps()
 
     # --- actions ---------------------------------------------------------------------------
@@ -285,21 +324,23 @@ class MainScreen(Screen[None]):
 
     def ticket_text(self) -> str:
         """The Markdown export with the verdict, as copied and saved for a ticket."""
-        sections = []
-        if self.controller.session is not None:
-            sections.append(judge(self.controller.session).as_markdown())
-        return to_markdown(self.controller.transcript, extra_sections=sections)
+        return to_markdown(self.controller.transcript, extra_sections=self.verdict_sections())
+
+    def verdict_sections(self) -> list[str]:
+        """The verdict as a Markdown section for exports (none before the session exists)."""
+        if self.controller.session is None:
+            return []
+        return [judge(self.controller.session, self.controller.findings()).as_markdown()]
 
     def action_toggle_timestamps(self) -> None:
         view = self.query_one(TranscriptView)
         view.set_timestamps(not view.timestamps)
 
     def action_save(self) -> None:
-        sections = []
-        if self.controller.session is not None:
-            sections.append(judge(self.controller.session).as_markdown())
         try:
-            markdown, plain = save_exports(self.controller.transcript, extra_sections=sections)
+            markdown, plain = save_exports(
+                self.controller.transcript, extra_sections=self.verdict_sections()
+            )
         except OSError as error:
             self.notify(f"Could not save: {error}", severity="error", markup=False)
             return

@@ -1,12 +1,81 @@
-"""The blacklist part of the side panel."""
+"""The blacklist part of the side panel: a row per list with a symbol and a word for its
+state, the listing's reason and removal URL, a summary line, and progress while running."""
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from smtp_tui.core.dnsbl import BlStatus, SweepSummary, ZoneResult
+from smtp_tui.core.sender import IdentityReport
 
-class BlacklistPanel(Static):
-    DEFAULT_CSS = "BlacklistPanel { height: auto; padding: 0 1; }"
+
+def result_text(result: ZoneResult) -> str:
+    head = f"{result.status.symbol} {result.status.word:<10} {result.zone.zone}"
+    if result.status is BlStatus.LISTED:
+        lines = [
+            head,
+            "    "
+            + ", ".join(f"{c} {m}" for c, m in zip(result.codes, result.meanings, strict=False)),
+        ]
+        if result.policy:
+            lines.append("    policy listing (e.g. dynamic range): fix rDNS or use a relay")
+        if result.reason:
+            lines.append(f"    reason: {result.reason}")
+        if result.url:
+            lines.append(f"    removal: {result.url}")
+        return "\n".join(lines)
+    if result.status is BlStatus.NOT_LISTED:
+        return head
+    return f"{head}\n    could not check: {result.detail}"
+
+
+class BlacklistPanel(VerticalScroll):
+    DEFAULT_CSS = """
+    BlacklistPanel { height: 1fr; padding: 0 1; }
+    BlacklistPanel > Static { height: auto; }
+    BlacklistPanel > #bl-summary { text-style: bold; }
+    """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("Not checked yet.", markup=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.summary = SweepSummary()
+        self.total = 0
+        self.address = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Not checked yet.", id="bl-summary", markup=False)
+        yield Static("", id="bl-identity", markup=False)
+        yield Static("", id="bl-results", markup=False)
+
+    def _set(self, widget_id: str, text: str) -> None:
+        self.query_one(f"#{widget_id}", Static).update(text)
+
+    def begin(self, address: str, total: int) -> None:
+        self.summary = SweepSummary()
+        self.total = total
+        self.address = address
+        self._set("bl-identity", "")
+        self._set("bl-results", "")
+        self._show_summary()
+
+    def add(self, result: ZoneResult) -> None:
+        self.summary.results.append(result)
+        # Listings first, then what could not be checked, then the clean lists.
+        rank = {BlStatus.LISTED: 0, BlStatus.NOT_LISTED: 2}
+        ordered = sorted(self.summary.results, key=lambda r: (rank.get(r.status, 1), r.zone.zone))
+        self._set("bl-results", "\n".join(result_text(r) for r in ordered))
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        done = len(self.summary.results)
+        progress = f" · checking {done}/{self.total} …" if done < self.total else ""
+        self._set("bl-summary", f"Sending IP {self.address}\n{self.summary.line()}{progress}")
+
+    def show_identity(self, report: IdentityReport) -> None:
+        lines = report.lines() + [f"! {problem}" for problem in report.problems]
+        self._set("bl-identity", "\n".join(lines))
+
+    def show_problem(self, text: str) -> None:
+        self._set("bl-summary", text)

@@ -1,0 +1,164 @@
+"""The DNSBL zone catalogue: which lists exist, what their answers mean, which to avoid.
+
+Loaded once from ``data/dnsbl_zones.toml``. A :class:`Zone` says how to read one list's
+answers: listing codes (exact or bitmask), codes that mean the list refused the query, and
+where to look an address up or ask for removal.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+
+POLICY_WORDS = ("policy", "pbl", "dyna", "noptr", "generic rdns", "no rdns", "neighbourhood")
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One DNS list and how to read its answers."""
+
+    zone: str
+    kind: str = "ip"  # "ip" or "domain"
+    ipv4: bool = True
+    ipv6: bool | None = None  # None: unverified, the self-test decides
+    zone_id: str = ""
+    operator: str = ""
+    match: str = "exact"  # "exact", "bitmask" or "range"
+    listed: dict[str, str] = field(default_factory=dict)
+    bits: dict[int, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    error_ranges: tuple[str, ...] = ()
+    lookup_url: str = ""
+    access: str = "public"
+    access_note: str = ""
+    role: str = "default-candidate"
+    test_name: str = "test"
+    # Lists whose own rules say 127.0.0.1 is a refusal (URIBL/SURBL) list it in ``errors``;
+    # for every RFC 5782 list it is the "not listed" test point, so an answer of 127.0.0.1 is
+    # a refusal too.
+    extra_note: str = ""
+
+    def is_error_code(self, code: str) -> str | None:
+        """The refusal meaning of an answer code, or None if it is not a refusal."""
+        if code in self.errors:
+            return self.errors[code]
+        address = ipaddress.ip_address(code)
+        for cidr in self.error_ranges:
+            if address in ipaddress.ip_network(cidr):
+                return "the list refused or could not answer the query"
+        return None
+
+    def meaning_of(self, code: str) -> str:
+        if self.match == "bitmask":
+            octet = int(code.rsplit(".", 1)[1])
+            labels = [label for bit, label in sorted(self.bits.items()) if octet & bit]
+            return ", ".join(labels) or f"listed (code {code})"
+        return self.listed.get(code, f"listed (code {code}, not documented)")
+
+    def is_policy(self, meaning: str) -> bool:
+        lowered = meaning.lower()
+        return any(word in lowered for word in POLICY_WORDS)
+
+
+@dataclass(frozen=True)
+class DeadZone:
+    zone: str
+    since: str
+    behaviour: str
+
+
+def _data() -> dict[str, object]:
+    text = resources.files("smtp_tui.core").joinpath("data/dnsbl_zones.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _zone_from(item: dict[str, object]) -> Zone:
+    extra = item.get("extra") or {}
+    assert isinstance(extra, dict)
+    ipv6 = item.get("ipv6")
+    test_name = item.get("test_name") or "test"
+    return Zone(
+        zone=str(item["zone"]),
+        kind=str(item.get("kind", "ip")),
+        ipv4=bool(item.get("ipv4", item.get("kind", "ip") == "ip")),
+        ipv6=ipv6 if isinstance(ipv6, bool) else None,
+        zone_id=str(item.get("id", "")),
+        operator=str(item.get("operator", "")),
+        match=str(item.get("match", "exact")),
+        listed={str(k): str(v) for k, v in dict(item.get("listed") or {}).items()},
+        bits={int(k): str(v) for k, v in dict(item.get("bits") or {}).items()},
+        errors={str(k): str(v) for k, v in dict(item.get("errors") or {}).items()},
+        error_ranges=tuple(extra.get("error_ranges", ())),
+        lookup_url=str(item.get("lookup_url", "")),
+        access=str(item.get("access", "public")),
+        access_note=str(item.get("access_note", "")),
+        role=str(item.get("role", "optional")),
+        test_name=str(test_name),
+    )
+
+
+@cache
+def catalogue() -> tuple[Zone, ...]:
+    """Every zone in the shipped catalogue (including optional and key-only ones)."""
+    data = _data()
+    return tuple(_zone_from(item) for item in data["zone"])  # type: ignore[union-attr]
+
+
+@cache
+def dead_zones() -> tuple[DeadZone, ...]:
+    data = _data()
+    return tuple(
+        DeadZone(str(d["zone"]), str(d.get("since", "")), str(d.get("behaviour", "")))
+        for d in data["dead"]
+    )  # type: ignore[union-attr]
+
+
+def default_zones() -> list[Zone]:
+    """The lists checked unless the user says otherwise: alive, no key or registration needed."""
+    return [
+        zone
+        for zone in catalogue()
+        if zone.role == "default-candidate" and "{key}" not in zone.zone
+    ]
+
+
+class ZoneRefused(ValueError):
+    """A zone the user asked for that must not be queried; the message says why."""
+
+
+def never_query_reason(name: str) -> str | None:
+    """Why ``name`` is on the never-query list, or None."""
+    name = name.lower().rstrip(".")
+    for dead in dead_zones():
+        for pattern in (part.strip().lower() for part in dead.zone.split(",")):
+            if pattern.startswith("*.") and (name.endswith(pattern[1:]) or name == pattern[2:]):
+                return f"{dead.zone}: {dead.behaviour} (since {dead.since})"
+            if name == pattern:
+                return f"{dead.zone}: {dead.behaviour} (since {dead.since})"
+    return None
+
+
+def zone_named(name: str, *, kind: str | None = None) -> Zone:
+    """The catalogue's zone of that name, or a plain RFC 5782 zone; refuses dead lists."""
+    reason = never_query_reason(name)
+    if reason:
+        raise ZoneRefused(f"{name} is never queried: {reason}.")
+    for zone in catalogue():
+        if zone.zone == name.lower().rstrip(".") or zone.zone_id == name:
+            return zone
+    plain = Zone(zone=name.lower().rstrip("."), zone_id=name, operator="(not in the catalogue)")
+    return replace(plain, kind=kind) if kind else plain
+
+
+def select_zones(enable: list[str], disable: list[str]) -> list[Zone]:
+    """The default zones plus ``enable`` (names or ids), minus ``disable``."""
+    zones = default_zones()
+    for name in enable:
+        zone = zone_named(name)
+        if zone not in zones:
+            zones.append(zone)
+    dropped = {name.lower() for name in disable}
+    return [zone for zone in zones if zone.zone not in dropped and zone.zone_id not in dropped]

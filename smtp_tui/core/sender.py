@@ -1,0 +1,184 @@
+"""The sending host's identity: its public IP, its reverse DNS, and the sender domain's SPF.
+
+The DNS egress address found here can differ from the address the mail server connects from
+(NAT, several addresses, a smarthost): the result always says where an address came from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from dataclasses import dataclass
+
+import dns.asyncresolver
+import dns.reversename
+
+from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver, parse_dns_server, query
+from smtp_tui.core.sanitize import sanitize_text
+
+
+@dataclass(frozen=True)
+class DiscoveryProvider:
+    """A name that, asked directly of ``server``, answers with the asker's own address."""
+
+    name: str
+    qname: str
+    rdtype: str
+    server: str  # a host name (looked up through the system resolver) or IP[:PORT]
+
+
+DEFAULT_PROVIDERS = (
+    DiscoveryProvider("OpenDNS", "myip.opendns.com", "A", "resolver1.opendns.com"),
+    DiscoveryProvider("Google", "o-o.myaddr.l.google.com", "TXT", "ns1.google.com"),
+)
+
+
+@dataclass(frozen=True)
+class PublicAddress:
+    address: str
+    source: str  # "--ip", "config", or "DNS (OpenDNS)" ...
+
+    def describe(self) -> str:
+        text = f"{self.address} (from {self.source})"
+        if self.source.startswith("DNS"):
+            text += (
+                "; this is the address your DNS queries leave from, which can differ from "
+                "the one your mail server sends from"
+            )
+        return text
+
+
+class DiscoveryFailed(Exception):
+    pass
+
+
+async def _server_choice(server: str, timeout: float) -> ResolverChoice:
+    try:
+        return parse_dns_server(server)
+    except ValueError:
+        pass
+    system = make_resolver(ResolverChoice(), timeout=timeout)
+    answer = await query(system, server, "A")
+    return ResolverChoice(server=answer[0].to_text())
+
+
+async def discover_public_ip(
+    providers: tuple[DiscoveryProvider, ...] = DEFAULT_PROVIDERS, *, timeout: float = 4.0
+) -> PublicAddress:
+    """Ask each provider in turn; the first answer wins. Raises DiscoveryFailed."""
+    problems = []
+    for provider in providers:
+        try:
+            choice = await _server_choice(provider.server, timeout)
+            resolver = make_resolver(choice, timeout=timeout)
+            answer = await query(resolver, provider.qname, provider.rdtype)
+        except (DnsError, ValueError) as error:
+            problems.append(f"{provider.name}: {error}")
+            continue
+        for rdata in answer:
+            text = (
+                b"".join(rdata.strings).decode("ascii", "replace")
+                if provider.rdtype == "TXT"
+                else rdata.to_text()
+            )
+            try:
+                address = ipaddress.ip_address(text.strip())
+            except ValueError:
+                continue
+            return PublicAddress(str(address), f"DNS ({provider.name})")
+        problems.append(f"{provider.name}: no address in the answer")
+    raise DiscoveryFailed(
+        "Could not find this machine's public address through DNS: "
+        + "; ".join(problems)
+        + ". Give it with --ip."
+    )
+
+
+@dataclass(frozen=True)
+class IdentityReport:
+    address: str
+    ptr_names: tuple[str, ...]
+    confirmed_names: tuple[str, ...]  # PTR names whose A/AAAA lead back to the address
+    helo: str | None
+    problems: tuple[str, ...]
+
+    @property
+    def fcrdns(self) -> bool:
+        return bool(self.confirmed_names)
+
+    @property
+    def helo_matches(self) -> bool | None:
+        if not self.helo or not self.ptr_names:
+            return None
+        return self.helo.lower().rstrip(".") in {name.lower() for name in self.ptr_names}
+
+    def lines(self) -> list[str]:
+        ptr = ", ".join(self.ptr_names) or "none"
+        lines = [f"PTR of {self.address}: {ptr}"]
+        if self.ptr_names:
+            lines.append(
+                "Forward-confirmed (PTR name leads back to the IP): "
+                + ("yes" if self.fcrdns else "no")
+            )
+        if self.helo_matches is not None:
+            lines.append(
+                f"EHLO name {self.helo} matches the PTR: " + ("yes" if self.helo_matches else "no")
+            )
+        return lines
+
+
+async def check_identity(
+    resolver: dns.asyncresolver.Resolver, address: str, helo: str | None = None
+) -> IdentityReport:
+    """PTR, forward-confirmed reverse DNS, and whether the EHLO name matches the PTR name."""
+    problems: list[str] = []
+    try:
+        answer = await query(resolver, dns.reversename.from_address(address), "PTR")
+        names = tuple(
+            sanitize_text(r.target.to_text(omit_final_dot=True), max_chars=255) for r in answer
+        )
+    except DnsError:
+        names = ()
+        problems.append(
+            f"{address} has no reverse DNS (PTR): many receivers refuse such "
+            "senders (Gmail, Postfix's reject_unknown_client_hostname)."
+        )
+    confirmed: list[str] = []
+    for name in names:
+        found = await asyncio.gather(
+            query(resolver, name, "A"), query(resolver, name, "AAAA"), return_exceptions=True
+        )
+        forward = {
+            rdata.to_text()
+            for result in found
+            if not isinstance(result, BaseException)
+            for rdata in result
+        }
+        if any(ipaddress.ip_address(text) == ipaddress.ip_address(address) for text in forward):
+            confirmed.append(name)
+    if names and not confirmed:
+        problems.append(
+            f"The PTR name {names[0]} does not resolve back to {address} "
+            "(no forward-confirmed reverse DNS)."
+        )
+    report = IdentityReport(address, names, tuple(confirmed), helo, tuple(problems))
+    if report.helo_matches is False:
+        problems.append(
+            f"The EHLO name {helo} differs from the PTR name {names[0]}; strict "
+            "receivers may refuse or score you down."
+        )
+        report = IdentityReport(address, names, tuple(confirmed), helo, tuple(problems))
+    return report
+
+
+async def spf_record(resolver: dns.asyncresolver.Resolver, domain: str) -> str | None:
+    """The domain's SPF record (TXT starting ``v=spf1``), sanitized, or None."""
+    try:
+        answer = await query(resolver, domain, "TXT")
+    except DnsError:
+        return None
+    for rdata in answer:
+        text = b"".join(rdata.strings).decode("utf-8", "replace")
+        if text.lower().startswith("v=spf1"):
+            return sanitize_text(text, max_chars=1000)
+    return None

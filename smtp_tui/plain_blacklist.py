@@ -1,0 +1,179 @@
+"""`smtp-tui blacklist TARGET`: is this address or domain on a DNS blacklist?
+
+Results stream as each list answers. Exit 0 when nothing is listed, 1 when something is,
+2 on usage errors. Lists that could not be checked are never counted as listed or clean.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TextIO
+
+from smtp_tui.core.addresses import InputError
+from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver
+from smtp_tui.core.dnsbl import (
+    DnsblChecker,
+    SweepSummary,
+    Target,
+    ZoneResult,
+    address_note,
+    parse_target,
+    zones_for,
+)
+from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones, zone_named
+from smtp_tui.core.sender import check_identity, spf_record
+from smtp_tui.exit_codes import ExitCode
+
+
+def result_lines(result: ZoneResult) -> list[str]:
+    """A result as text: status word, zone, what it means; details indented below."""
+    status = f"{result.status.symbol} {result.status.word:<10}"
+    if result.status.word == "listed":
+        found = "; ".join(
+            f"{code} {meaning}"
+            for code, meaning in zip(result.codes, result.meanings, strict=False)
+        )
+        if len(result.meanings) > len(result.codes):
+            found = "; ".join(result.meanings)
+        lines = [f"{status} {result.zone.zone:<28} {found}"]
+        if result.policy:
+            lines.append(
+                "               a policy listing (e.g. a dynamic range), not evidence "
+                "of spam: fix reverse DNS or send through a relay"
+            )
+        if result.reason:
+            lines.append(f"               reason: {result.reason}")
+        if result.url:
+            lines.append(f"               look up / removal: {result.url}")
+        if result.detail:
+            lines.append(f"               note: {result.detail}")
+        return lines
+    if result.status.word == "not-listed":
+        return [f"{status} {result.zone.zone}"]
+    return [f"{status} {result.zone.zone:<28} could not check", f"               {result.detail}"]
+
+
+async def run_blacklist(
+    target_text: str,
+    zones: list[Zone],
+    resolver_choice: ResolverChoice,
+    *,
+    timeout: float,
+    as_json: bool,
+    helo: str | None,
+    out: TextIO,
+) -> int:
+    target = parse_target(target_text)
+    try:
+        resolver = make_resolver(resolver_choice, timeout=timeout)
+    except DnsError as error:
+        print(f"smtp-tui: error: {error}", file=sys.stderr)
+        return ExitCode.DNS
+    usable = zones_for(zones, target)
+    checker = DnsblChecker(resolver)
+    summary = SweepSummary()
+    if not as_json:
+        out.write(
+            f"Checking {target.text} against {len(usable)} lists through "
+            f"{resolver_choice.describe()} ...\n"
+        )
+        note = address_note(target)
+        if note:
+            out.write(f"!!! {note}\n")
+        out.flush()
+    async for result in checker.sweep(usable, target):
+        summary.results.append(result)
+        if not as_json:
+            out.write("\n".join(result_lines(result)) + "\n")
+            out.flush()
+    if as_json:
+        order = {zone.zone: index for index, zone in enumerate(usable)}
+        records = sorted(summary.results, key=lambda r: order.get(r.zone.zone, 0))
+        out.write(json.dumps([r.as_json() for r in records], ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(f"Summary: {summary.line()}\n")
+        await _identity(resolver, target, helo, out)
+    return ExitCode.LISTED if summary.listed else ExitCode.OK
+
+
+async def _identity(resolver: object, target: Target, helo: str | None, out: TextIO) -> None:
+    if target.kind == "domain":
+        record = await spf_record(resolver, target.label)  # type: ignore[arg-type]
+        out.write(f"SPF of {target.text}: {record or 'none published'}\n")
+        return
+    report = await check_identity(resolver, target.text, helo)  # type: ignore[arg-type]
+    for line in report.lines():
+        out.write(line + "\n")
+    for problem in report.problems:
+        out.write(f"!!! {problem}\n")
+
+
+def choose_zones(
+    names: list[str], enable: tuple[str, ...], disable: tuple[str, ...], kind_hint: str
+) -> list[Zone]:
+    """--zone replaces the catalogue for the run; otherwise the defaults plus the config."""
+    if names:
+        return [zone_named(name, kind=kind_hint) for name in names]
+    return select_zones(list(enable), list(disable))
+
+
+def blacklist_main(
+    target: str,
+    *,
+    zones: list[str],
+    dns: str | None,
+    timeout: float | None,
+    as_json: bool,
+    demo: bool,
+    helo: str | None,
+) -> int:
+    from smtp_tui.config import load_config
+    from smtp_tui.core.dns import parse_dns_server
+
+    config = load_config()
+    try:
+        kind_hint = parse_target(target).zone_kind
+        if demo:
+            return asyncio.run(_demo(target, zones, timeout or 2.0, as_json, helo))
+        chosen = choose_zones(zones, config.blacklists_enable, config.blacklists_disable, kind_hint)
+        choice = parse_dns_server(dns or config.dns) if (dns or config.dns) else ResolverChoice()
+        return asyncio.run(
+            run_blacklist(
+                target,
+                chosen,
+                choice,
+                timeout=timeout or 5.0,
+                as_json=as_json,
+                helo=helo or config.helo,
+                out=sys.stdout,
+            )
+        )
+    except (InputError, ZoneRefused) as error:
+        print(f"smtp-tui: error: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        return ExitCode.INTERRUPTED
+
+
+async def _demo(
+    target: str, names: list[str], timeout: float, as_json: bool, helo: str | None
+) -> int:
+    from smtp_tui.core.dns import parse_dns_server
+    from smtp_tui.lab import Lab
+    from smtp_tui.lab.dnsbl_zones import LAB_ZONES
+
+    async with Lab() as lab:
+        zones = [zone_named(name) for name in names] if names else list(LAB_ZONES)
+        by_name = {zone.zone: zone for zone in LAB_ZONES}
+        zones = [by_name.get(zone.zone, zone) for zone in zones]
+        return await run_blacklist(
+            target,
+            zones,
+            parse_dns_server(lab.dns),
+            timeout=timeout,
+            as_json=as_json,
+            helo=helo or lab.helo,
+            out=sys.stdout,
+        )

@@ -1,0 +1,53 @@
+"""The blacklist panel fills beside the wizard and warns before EHLO."""
+
+from textual.widgets import Static
+
+from tests.ui.conftest import demo_app, settle
+
+
+def panel_text(app) -> str:
+    return "\n".join(str(app.screen.query_one(f"#{name}", Static).render())
+                     for name in ("bl-summary", "bl-identity", "bl-results"))
+
+
+async def test_a_clean_sending_ip_in_the_demo():
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = panel_text(app)
+        assert "127.0.0.1 (from DNS (the practice lab))" in text
+        assert "0 listed" in text and "could not check" in text
+        assert "✔ not-listed" in text and "! broken" in text and "? refused" in text
+        assert "PTR of 127.0.0.1: client.lab.test" in text
+
+
+async def test_a_listed_sending_ip_shows_reason_url_and_warns_before_ehlo():
+    app = demo_app(ip="127.0.25.66")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = panel_text(app)
+        assert "1 listed" in text
+        assert "reason: Listed: spam trap hits" in text
+        assert "removal: https://bl.dnsbl.test/lookup" in text
+        for _ in range(2):
+            await pilot.press("enter")
+            await settle(pilot)
+        hint = str(app.screen.query_one("#hint", Static).render())
+        assert "listed on bl.dnsbl.test" in hint
+        assert "differs from the PTR name" in hint
+        for _ in range(3):
+            await pilot.press("enter")
+            await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "Your sending IP is listed: bl.dnsbl.test" in summary
+
+
+async def test_ctrl_r_checks_again():
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        checker = app.controller.checker
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "0 listed" in panel_text(app)
+        assert app.controller.checker is checker  # same run: self-tests and cache reused
