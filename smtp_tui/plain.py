@@ -15,17 +15,22 @@ import socket
 import sys
 from typing import TextIO
 
+import dns.asyncresolver
+
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError, parse_target
 from smtp_tui.core.commands import ehlo, helo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, make_resolver
+from smtp_tui.core.dnsbl import DnsblChecker, SweepSummary
+from smtp_tui.core.dnsbl_catalogue import select_zones
 from smtp_tui.core.explain import explain_reply
 from smtp_tui.core.journal import open_journal
 from smtp_tui.core.replies import Reply
+from smtp_tui.core.sender import check_sending_host
 from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
 from smtp_tui.core.transcript import Transcript, TranscriptEvent, TranscriptMeta, to_json_records
-from smtp_tui.core.verdict import Verdict, judge
+from smtp_tui.core.verdict import SenderFindings, Verdict, judge, sender_findings
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.options import (
     QUIT_AFTER,
@@ -135,6 +140,7 @@ async def _run(options: SessionOptions, quit_after: str, reporter: Reporter) -> 
         family=options.family,
         source=options.source,
     )
+    findings = await _check_sender(options, resolver, transcript) if options.ip else None
     try:
         code = await _steps(session, options, recipient, quit_after, reporter)
     finally:
@@ -142,13 +148,42 @@ async def _run(options: SessionOptions, quit_after: str, reporter: Reporter) -> 
             await session.close()
         if journal is not None:
             transcript.info(f"Transcript saved to {journal.path}")
-    verdict = judge(session)
+    verdict = judge(session, findings)
     if journal is not None:
         for line in verdict.as_text().splitlines():
             journal.write_line(f"# {line}")
         journal.close()
     reporter.verdict(verdict)
     return code
+
+
+async def _check_sender(
+    options: SessionOptions, resolver: dns.asyncresolver.Resolver, transcript: Transcript
+) -> SenderFindings:
+    """With --ip: the sending IP against the blacklists and its reverse DNS, before step 1."""
+    assert options.ip is not None
+    if options.demo:
+        from smtp_tui.lab.dnsbl_zones import LAB_ZONES
+
+        zones = [zone for zone in LAB_ZONES if zone.zone_id != "lab-silent"]
+    else:
+        zones = select_zones(list(options.zones_enable), list(options.zones_disable))
+    transcript.info(f"Checking the sending IP {options.ip} against {len(zones)} DNS lists ...")
+    results, identity = await check_sending_host(
+        DnsblChecker(resolver), zones, options.ip, effective_helo(options)
+    )
+    summary = SweepSummary(results)
+    transcript.info(f"Blacklists for {options.ip}: {summary.line()}.")
+    for result in summary.listed:
+        transcript.warning(
+            f"{options.ip} is listed on {result.zone.zone}: {', '.join(result.meanings)}"
+            + (f" (removal: {result.url})" if result.url else "")
+        )
+    for line in identity.lines():
+        transcript.info(line)
+    for problem in identity.problems:
+        transcript.warning(problem)
+    return sender_findings(results, identity)
 
 
 async def _steps(

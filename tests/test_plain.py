@@ -176,3 +176,16 @@ def test_explain_command_prints_text_and_json():
     assert data["code"] is None and data["enhanced"] == "5.7.1"
     assert set(data) == {"code", "enhanced", "category", "side", "meaning", "next_steps"}
     assert json.loads(run_cli("explain", "--json", "550").stdout)["code"] == 550
+
+
+def test_check_with_ip_adds_blacklist_evidence_to_the_verdict():
+    result = run_cli(
+        "check", "--demo", "--ip", "127.0.25.66", "--timeout", "2", "alice@blocked.test"
+    )
+    assert result.returncode == ExitCode.RCPT_REJECTED
+    assert "!!! 127.0.25.66 is listed on bl.dnsbl.test" in result.stdout
+    assert "evidence: Your sending IP is listed: bl.dnsbl.test" in result.stdout
+    assert (
+        "next: Request removal once the cause is fixed: https://bl.dnsbl.test/lookup"
+        in result.stdout
+    )

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dns.asyncresolver
 import dns.reversename
 
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver, parse_dns_server, query
+from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult, zones_for
+from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
+from smtp_tui.core.dnsbl_catalogue import Zone
 from smtp_tui.core.sanitize import sanitize_text
 
 
@@ -182,3 +186,21 @@ async def spf_record(resolver: dns.asyncresolver.Resolver, domain: str) -> str |
         if text.lower().startswith("v=spf1"):
             return sanitize_text(text, max_chars=1000)
     return None
+
+
+async def check_sending_host(
+    checker: DnsblChecker,
+    zones: list[Zone],
+    address: str,
+    helo: str | None,
+    on_result: Callable[[ZoneResult], None] | None = None,
+) -> tuple[list[ZoneResult], IdentityReport]:
+    """The sending IP against every list that fits it (results as they arrive), then its PTR."""
+    target = parse_blacklist_target(address)
+    results: list[ZoneResult] = []
+    async for result in checker.sweep(zones_for(zones, target), target):
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    identity = await check_identity(checker.resolver, target.text, helo)
+    return results, identity

@@ -13,8 +13,7 @@ from smtp_tui.core.addresses import InputError, parse_target
 from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, MxHost, make_resolver
-from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult, zones_for
-from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
+from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult
 from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.replies import Reply
@@ -23,7 +22,7 @@ from smtp_tui.core.sender import (
     DiscoveryProvider,
     IdentityReport,
     PublicAddress,
-    check_identity,
+    check_sending_host,
     discover_public_ip,
 )
 from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
@@ -131,15 +130,11 @@ class SessionController:
         self, address: PublicAddress, on_result: Callable[[ZoneResult], None]
     ) -> None:
         """Sweep the blacklists for ``address`` (results as they arrive), then its PTR."""
-        assert self.checker is not None and self.session is not None
+        assert self.checker is not None
         self.public_address = address
-        target = parse_blacklist_target(address.address)
         self.blacklist_results = []
-        async for result in self.checker.sweep(zones_for(self.zones, target), target):
-            self.blacklist_results.append(result)
-            on_result(result)
-        self.identity = await check_identity(
-            self.session.resolver, address.address, effective_helo(self.options)
+        self.blacklist_results, self.identity = await check_sending_host(
+            self.checker, self.zones, address.address, effective_helo(self.options), on_result
         )
 
     def findings(self) -> SenderFindings:

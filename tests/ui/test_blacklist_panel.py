@@ -6,8 +6,10 @@ from tests.ui.conftest import demo_app, settle
 
 
 def panel_text(app) -> str:
-    return "\n".join(str(app.screen.query_one(f"#{name}", Static).render())
-                     for name in ("bl-summary", "bl-identity", "bl-results"))
+    return "\n".join(
+        str(app.screen.query_one(f"#{name}", Static).render())
+        for name in ("bl-summary", "bl-identity", "bl-results")
+    )
 
 
 async def test_a_clean_sending_ip_in_the_demo():
