@@ -44,9 +44,7 @@ async def time_checks(runs: int) -> list[float]:
             timeout=5.0,
             demo=False,
         )
-        options = with_lab(
-            base, lab.dns, lab.smtp_port, recipient=lab.recipient, sender=lab.sender, helo=lab.helo
-        )
+        options = with_lab(base, lab)
         for _ in range(runs):
             start = time.perf_counter()
             code = await run_check(options, out=io.StringIO())

@@ -19,7 +19,7 @@ from smtp_tui.options import build_options
 from smtp_tui.ui.app import make_app
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
-LAB_PORTS = (53530, 25250)  # fixed, so the pictures do not change from run to run
+LAB_PORTS = (53530, 25250, 25870, 24650)  # fixed, so the pictures do not change from run to run
 
 Steps = Callable[[Pilot[object]], Awaitable[None]]
 

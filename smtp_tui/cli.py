@@ -149,7 +149,29 @@ def check_parser() -> argparse.ArgumentParser:
         "--quit-after",
         choices=QUIT_AFTER,
         default="rcpt",
-        help="stop after this step and say QUIT (default: rcpt)",
+        help="stop after this step and say QUIT (default: rcpt; 'data' needs --data)",
+    )
+    parser.add_argument(
+        "--starttls",
+        action="store_true",
+        help="after EHLO, send STARTTLS, report the certificate, and EHLO "
+        "again; exit 10 if it is not offered or the handshake fails",
+    )
+    parser.add_argument(
+        "--tls-on-connect",
+        action="store_true",
+        help="TLS from the first byte, as on port 465 (exit 10 if the handshake fails)",
+    )
+    parser.add_argument(
+        "--data",
+        action="store_true",
+        help="after RCPT, send a small, REAL test message (Date, From, To, "
+        "Subject, Message-ID) and show the queue id; exit 11 if refused",
+    )
+    parser.add_argument(
+        "--no-fallback",
+        action="store_true",
+        help="stop at the first MX instead of trying the next one",
     )
     parser.add_argument(
         "--json",
@@ -299,9 +321,17 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
     if command == "lab":
         return _run_lab(args)
     if command == "check":
-        from smtp_tui.plain import check_main
+        from smtp_tui.plain import PlainFlags, check_main
 
-        return check_main(_options(args, args.target), args.quit_after, as_json=args.json)
+        flags = PlainFlags(
+            starttls=args.starttls,
+            tls_on_connect=args.tls_on_connect,
+            data=args.data,
+            fallback=not args.no_fallback,
+        )
+        return check_main(
+            _options(args, args.target), args.quit_after, as_json=args.json, flags=flags
+        )
     if command == "blacklist":
         from smtp_tui.plain_blacklist import blacklist_main
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 # The steps --quit-after can name, in order.
-QUIT_AFTER = ("mx", "connect", "ehlo", "mail", "rcpt")
+QUIT_AFTER = ("mx", "connect", "ehlo", "mail", "rcpt", "data")
 
 
 class ExitCode(IntEnum):
@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     MAIL_REJECTED = 7
     RCPT_REJECTED = 8
     DIALOGUE_BROKEN = 9
+    TLS_FAILED = 10
+    MESSAGE_REJECTED = 11
     INTERRUPTED = 130
 
 
@@ -35,4 +37,7 @@ exit codes:
   7  MAIL FROM rejected
   8  RCPT TO rejected
   9  the server broke off the dialogue after greeting (closed, timed out, not SMTP)
+  10 TLS failed: STARTTLS not offered or refused, or the handshake failed (--starttls,
+     --tls-on-connect)
+  11 the test message was refused (--data)
   130 interrupted (Ctrl+C)"""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from smtp_tui.config import Config
 from smtp_tui.core.addresses import InputError, parse_address, parse_domain
@@ -33,6 +34,9 @@ class SessionOptions:
     ip: str | None = None  # the sending host's public IP, for the blacklist checks
     zones_enable: tuple[str, ...] = ()
     zones_disable: tuple[str, ...] = ()
+    submission_port: int = 587  # probed when port 25 fails
+    smtps_port: int = 465  # TLS from the first byte
+    tls_cafile: str | None = None  # also trusted when checking certificate chains
 
 
 def machine_fqdn() -> str:
@@ -148,17 +152,31 @@ def _check_helo(name: str) -> None:
     parse_domain(name)
 
 
-def with_lab(
-    options: SessionOptions, dns: str, smtp_port: int, *, recipient: str, sender: str, helo: str
-) -> SessionOptions:
-    """Point options at a running lab; the user's own flags still win where given."""
+class LabPorts(Protocol):
+    """What options need to know of a running practice lab (smtp_tui.lab.LabInfo)."""
+
+    dns: str
+    smtp_port: int
+    submission_port: int
+    smtps_port: int
+    recipient: str
+    sender: str
+    helo: str
+
+
+def with_lab(options: SessionOptions, lab: LabPorts) -> SessionOptions:
+    """Point options at a running lab; the user's own flags still win where given. The lab
+    cannot bind the real 25, 587 and 465, so its own ports stand in for them."""
+    ports = {25: lab.smtp_port, 587: lab.submission_port, 465: lab.smtps_port}
     return replace(
         options,
-        target=options.target or recipient,
-        mail_from=options.mail_from or sender,
-        helo=options.helo or helo,
-        port=smtp_port if options.port == 25 else options.port,
-        resolver=parse_dns_server(dns),
+        target=options.target or lab.recipient,
+        mail_from=options.mail_from or lab.sender,
+        helo=options.helo or lab.helo,
+        port=ports.get(options.port, options.port),
+        resolver=parse_dns_server(lab.dns),
+        submission_port=lab.submission_port,
+        smtps_port=lab.smtps_port,
     )
 
 

@@ -13,6 +13,7 @@ import contextlib
 import json
 import socket
 import sys
+from dataclasses import dataclass
 from typing import TextIO
 
 import dns.asyncresolver
@@ -20,7 +21,7 @@ import dns.asyncresolver
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError, parse_target
 from smtp_tui.core.commands import ehlo, helo, rcpt_to
-from smtp_tui.core.connection import SmtpError
+from smtp_tui.core.connection import SmtpError, TlsFailed
 from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.dnsbl import DnsblChecker, SweepSummary
 from smtp_tui.core.dnsbl_catalogue import select_zones
@@ -36,6 +37,7 @@ from smtp_tui.options import (
     QUIT_AFTER,
     SessionOptions,
     effective_helo,
+    effective_sender,
     mail_from_command,
     parse_server,
     with_lab,
@@ -93,6 +95,7 @@ async def run_check(
     quit_after: str = "rcpt",
     out: TextIO | None = None,
     as_json: bool = False,
+    flags: PlainFlags | None = None,
 ) -> int:
     """Run the steps in order; return an ExitCode. ``options.demo`` starts the lab first."""
     reporter = Reporter(out or sys.stdout, as_json=as_json)
@@ -100,20 +103,15 @@ async def run_check(
         from smtp_tui.lab import Lab
 
         async with Lab() as lab:
-            demo_options = with_lab(
-                options,
-                lab.dns,
-                lab.smtp_port,
-                recipient=lab.recipient,
-                sender=lab.sender,
-                helo=lab.helo,
-            )
+            demo_options = with_lab(options, lab)
             reporter.note(f"=== Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port}")
-            return await _run(demo_options, quit_after, reporter)
-    return await _run(options, quit_after, reporter)
+            return await _run(demo_options, quit_after, reporter, flags or PlainFlags())
+    return await _run(options, quit_after, reporter, flags or PlainFlags())
 
 
-async def _run(options: SessionOptions, quit_after: str, reporter: Reporter) -> int:
+async def _run(
+    options: SessionOptions, quit_after: str, reporter: Reporter, flags: PlainFlags
+) -> int:
     if not options.target:
         reporter.note("*** No target given: name a recipient address or a domain.")
         return ExitCode.USAGE
@@ -139,10 +137,11 @@ async def _run(options: SessionOptions, quit_after: str, reporter: Reporter) -> 
         timeouts=options.timeouts,
         family=options.family,
         source=options.source,
+        tls_cafile=options.tls_cafile,
     )
     findings = await _check_sender(options, resolver, transcript) if options.ip else None
     try:
-        code = await _steps(session, options, recipient, quit_after, reporter)
+        code = await _steps(session, options, recipient, quit_after, reporter, flags)
     finally:
         with contextlib.suppress(Exception):
             await session.close()
@@ -186,12 +185,23 @@ async def _check_sender(
     return sender_findings(results, identity)
 
 
+@dataclass(frozen=True)
+class PlainFlags:
+    """What `smtp-tui check` does beyond the five steps."""
+
+    starttls: bool = False  # STARTTLS after EHLO, then EHLO again
+    tls_on_connect: bool = False  # TLS from the first byte (port 465)
+    data: bool = False  # send a small, real test message after RCPT
+    fallback: bool = True  # try the next MX when one cannot be reached
+
+
 async def _steps(
     session: TestSession,
     options: SessionOptions,
     recipient: str,
     quit_after: str,
     reporter: Reporter,
+    flags: PlainFlags,
 ) -> int:
     transcript = session.transcript
     stop_at = QUIT_AFTER.index(quit_after)
@@ -213,8 +223,12 @@ async def _steps(
     if stop_at == 0:
         return ExitCode.OK
 
-    connected = await _connect_first(session, targets)
+    implicit = flags.tls_on_connect or options.port == options.smtps_port
+    connected = await _connect_first(session, targets if flags.fallback else targets[:1], implicit)
     if connected is None:
+        if session.connect_failures and isinstance(session.connect_failures[-1][2], TlsFailed):
+            return ExitCode.TLS_FAILED
+        await _diagnose_port(session, options, targets[0][1])
         return ExitCode.CONNECT
     if connected.status is StepStatus.FAILED:
         assert connected.reply is not None
@@ -222,29 +236,75 @@ async def _steps(
         return ExitCode.BANNER_REJECTED
     if stop_at == 1:
         return ExitCode.OK
+    try:
+        return await _dialogue(session, options, recipient, stop_at, reporter, flags)
+    except SmtpError:
+        return ExitCode.DIALOGUE_BROKEN
 
+
+async def _dialogue(
+    session: TestSession,
+    options: SessionOptions,
+    recipient: str,
+    stop_at: int,
+    reporter: Reporter,
+    flags: PlainFlags,
+) -> int:
     name = effective_helo(options)
-    commands = [
-        (Step.EHLO, ehlo(name)),
-        (Step.MAIL, mail_from_command(options)),
-        (Step.RCPT, rcpt_to(recipient)),
-    ]
-    for index, (step, text) in enumerate(commands, start=2):
-        try:
-            result = await session.command(text)
-            if step is Step.EHLO and _should_try_helo(result):
-                transcript.info("EHLO was not understood; trying the older HELO.")
-                result = await session.command(helo(name))
-        except SmtpError:
-            return ExitCode.DIALOGUE_BROKEN
+    code = await _hello(session, name, reporter)
+    if code != ExitCode.OK or (stop_at == 2 and not flags.starttls):
+        return code
+    if flags.starttls:
+        if "STARTTLS" not in session.keywords:
+            session.transcript.error(
+                "The server does not offer STARTTLS (not in its EHLO "
+                "reply), so this connection cannot be encrypted."
+            )
+            return ExitCode.TLS_FAILED
+        if not (await session.starttls(helo=name)).ok:
+            return ExitCode.TLS_FAILED
+        code = await _hello(session, name, reporter)
+        if code != ExitCode.OK or stop_at == 2:
+            return code
+    for index, (step, text) in enumerate(
+        ((Step.MAIL, mail_from_command(options)), (Step.RCPT, rcpt_to(recipient))), start=3
+    ):
+        result = await session.command(text)
         assert isinstance(result, StepResult)
         if result.reply is not None:
             reporter.explain(result.reply)
         if result.status is StepStatus.FAILED:
             return _REJECTED[step]
-        if stop_at == index:
-            break
+        if stop_at == index and not (step is Step.RCPT and flags.data):
+            return ExitCode.OK
+    if flags.data:
+        sent = await session.send_test_message(effective_sender(options), recipient, helo=name)
+        if sent.reply is not None:
+            reporter.explain(sent.reply)
+        if not sent.ok:
+            return ExitCode.MESSAGE_REJECTED
+        session.transcript.info(f"Test message accepted; queue id: {sent.queue_id or '?'}")
     return ExitCode.OK
+
+
+async def _hello(session: TestSession, name: str, reporter: Reporter) -> int:
+    """EHLO, and HELO when EHLO is not understood (500/502)."""
+    result = await session.command(ehlo(name))
+    if _should_try_helo(result):
+        session.transcript.info("EHLO was not understood; trying the older HELO.")
+        result = await session.command(helo(name))
+    assert isinstance(result, StepResult)
+    if result.reply is not None:
+        reporter.explain(result.reply)
+    return _REJECTED[Step.EHLO] if result.status is StepStatus.FAILED else ExitCode.OK
+
+
+async def _diagnose_port(session: TestSession, options: SessionOptions, address: str) -> None:
+    """Port 25 failed everywhere: does the first MX answer on 587 and 465?"""
+    others = [(options.submission_port, False), (options.smtps_port, True)]
+    others = [(port, tls) for port, tls in others if port != session.port]
+    if others and not isinstance(session.connect_failures[-1][2], TlsFailed):
+        await session.probe_other_ports(address, others, timeout=min(options.timeouts.connect, 8.0))
 
 
 def _should_try_helo(result: StepResult | Reply) -> bool:
@@ -256,14 +316,14 @@ def _should_try_helo(result: StepResult | Reply) -> bool:
 
 
 async def _connect_first(
-    session: TestSession, targets: list[tuple[str, str, int]]
+    session: TestSession, targets: list[tuple[str, str, int]], implicit_tls: bool
 ) -> StepResult | None:
     """Try each MX address in preference order; the first that greets (even with a
     rejection) ends the search. None: nobody answered."""
     for number, (label, address, port) in enumerate(targets):
         if number:
             session.transcript.info(f"Trying the next MX: {label} [{address}].")
-        result = await session.connect(address, port, label=label)
+        result = await session.connect(address, port, label=label, implicit_tls=implicit_tls)
         if result.reply is not None:
             if number:
                 session.transcript.info(f"{label} [{address}] answered.")
@@ -271,10 +331,28 @@ async def _connect_first(
     return None
 
 
-def check_main(options: SessionOptions, quit_after: str, *, as_json: bool = False) -> int:
+def check_main(
+    options: SessionOptions,
+    quit_after: str,
+    *,
+    as_json: bool = False,
+    flags: PlainFlags | None = None,
+) -> int:
     """Entry point for `smtp-tui check`: run, and turn Ctrl+C and bad input into exit codes."""
+    flags = flags or PlainFlags()
+    if quit_after == "data" and not flags.data:
+        sys.stderr.write(
+            "smtp-tui: error: --quit-after data sends a real message: add --data to say so.\n"
+        )
+        return ExitCode.USAGE
+    if flags.data and quit_after != "data" and quit_after != "rcpt":
+        sys.stderr.write(
+            "smtp-tui: error: --data sends the message after RCPT; it cannot go "
+            f"with --quit-after {quit_after}.\n"
+        )
+        return ExitCode.USAGE
     try:
-        return asyncio.run(run_check(options, quit_after=quit_after, as_json=as_json))
+        return asyncio.run(run_check(options, quit_after=quit_after, as_json=as_json, flags=flags))
     except KeyboardInterrupt:
         sys.stdout.write("*** Interrupted.\n")
         return ExitCode.INTERRUPTED

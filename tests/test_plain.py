@@ -20,14 +20,12 @@ def options_for(lab, target, **flags):
         rcpt_to=flags.get("rcpt_to"),
         helo=None,
         server=flags.get("server"),
-        port=None,
+        port=flags.get("port"),
         dns=None,
         timeout=flags.get("timeout", 2.0),
         demo=False,
     )
-    return with_lab(
-        base, lab.dns, lab.smtp_port, recipient=lab.recipient, sender=lab.sender, helo=lab.helo
-    )
+    return with_lab(base, lab)
 
 
 async def check(lab, target, quit_after="rcpt", **flags):
@@ -189,3 +187,82 @@ def test_check_with_ip_adds_blacklist_evidence_to_the_verdict():
         "next: Request removal once the cause is fixed: https://bl.dnsbl.test/lookup"
         in result.stdout
     )
+
+
+async def flagged(lab, target, flags, quit_after="rcpt", **options):
+    from smtp_tui.plain import PlainFlags
+
+    out = io.StringIO()
+    code = await run_check(
+        options_for(lab, target, **options),
+        quit_after=quit_after,
+        out=out,
+        flags=PlainFlags(**flags),
+    )
+    return code, out.getvalue()
+
+
+async def test_starttls_reports_the_certificate_and_marks_tls_lines(lab):
+    code, output = await flagged(lab, "alice@tls.test", {"starttls": True})
+    assert code == ExitCode.OK
+    assert "=== Certificate subject: mx.tls.test" in output
+    assert "=== Name matches the MX host: yes" in output
+    assert " ~> EHLO client.lab.test" in output and "<~  250 2.1.5 Recipient OK" in output
+
+
+async def test_starttls_not_offered_has_its_own_exit_code(lab):
+    code, output = await flagged(lab, "alice@example.test", {"starttls": True})
+    assert code == ExitCode.TLS_FAILED
+    assert "does not offer STARTTLS" in output
+
+
+async def test_tls_from_the_first_byte_on_port_465(lab):
+    # The lab's own port stands in for 465; TLS starts before the greeting there.
+    code, output = await flagged(lab, "alice@tls.test", {}, quit_after="ehlo", port=465)
+    assert code == ExitCode.OK
+    assert "<~  220 mx.tls.test" in output
+
+
+async def test_tls_on_connect_to_a_plain_server_fails_with_the_tls_code(lab):
+    code, _ = await flagged(lab, "alice@example.test", {"tls_on_connect": True})
+    assert code == ExitCode.TLS_FAILED
+
+
+async def test_data_sends_a_test_message_and_shows_the_queue_id(lab):
+    code, output = await flagged(lab, "alice@example.test", {"data": True}, quit_after="data")
+    assert code == ExitCode.OK
+    assert " -> Subject: smtp-tui test message" in output
+    assert "queue id: 4A1B2C" in output or "queue id:" in output
+
+
+async def test_no_fallback_stops_at_the_first_mx(lab):
+    code, output = await flagged(
+        lab, "alice@failover.test", {"fallback": False}, quit_after="connect"
+    )
+    assert code == ExitCode.CONNECT
+    assert "Trying the next MX" not in output
+
+
+async def test_port_25_failing_while_587_and_465_answer_points_at_a_block(lab):
+    code, output = await flagged(lab, "alice@portblock.test", {})
+    assert code == ExitCode.CONNECT
+    assert "Submission (587) on port" in output and "answered 220" in output
+    assert "Verdict (yours side)" in output and "block on the sending side" in output
+
+
+async def test_nothing_answering_anywhere_means_the_host_is_down(lab):
+    code, output = await flagged(lab, "alice@failover.test", {"fallback": False})
+    assert code == ExitCode.CONNECT
+    assert "down or unreachable" in output
+
+
+async def test_ehlo_not_understood_falls_back_to_helo(lab):
+    code, output = await flagged(lab, "alice@noehlo.test", {}, quit_after="ehlo")
+    assert code == ExitCode.OK
+    assert " -> HELO client.lab.test" in output
+
+
+def test_quit_after_data_needs_the_data_flag():
+    result = run_cli("check", "--demo", "--quit-after", "data", "alice@example.test")
+    assert result.returncode == ExitCode.USAGE
+    assert "add --data" in result.stderr

@@ -88,6 +88,10 @@ class NotConnected(SmtpError):
     pass
 
 
+class TlsFailed(SmtpError):
+    """The TLS handshake failed (or STARTTLS was refused)."""
+
+
 def _connect_error(error: OSError, host: str, port: int) -> ConnectFailed:
     where = f"{host} port {port}"
     if isinstance(error, ConnectionRefusedError) or error.errno == errno.ECONNREFUSED:
@@ -162,6 +166,10 @@ class SmtpConnection:
                     "network, ISP or cloud provider, or of a host that is down."
                 )
             ) from None
+        except ssl.SSLError as error:
+            raise self._fail(
+                TlsFailed(f"The TLS handshake with {shown} port {port} failed: {error}.")
+            ) from None
         except OSError as error:
             raise self._fail(_connect_error(error, shown, port)) from None
         self._reader, self._writer = reader, writer
@@ -235,10 +243,16 @@ class SmtpConnection:
                         self._ready += self.parser.feed_eof()
                         if not self._ready:
                             await self._abort()
+                            hint = (
+                                " It accepted the connection and hung up at once: it refuses "
+                                "you, or it is overloaded."
+                                if waiting_for.startswith("the greeting")
+                                else ""
+                            )
                             raise self._fail(
                                 ConnectionLost(
                                     f"The server closed the connection while we waited for "
-                                    f"{waiting_for}."
+                                    f"{waiting_for}.{hint}"
                                 )
                             )
                         break
@@ -303,6 +317,81 @@ class SmtpConnection:
         await self._abort()
         self.transcript.info("Connection closed.")
         return reply
+
+    def buffered_bytes(self) -> int:
+        """Bytes received but not yet taken as a reply (parser and stream buffer)."""
+        pending = sum(len(event.raw) for event in self._ready)
+        partial = len(self.parser._buffer) + len(self.parser._pending.raw)
+        stream = len(getattr(self._reader, "_buffer", b""))  # asyncio keeps unread bytes here
+        return pending + partial + stream
+
+    async def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> int:
+        """Upgrade the live connection to TLS after a 220 to STARTTLS.
+
+        Anything the server sent after its 220 and before the handshake is thrown away (it
+        could be an injected reply, CVE-2011-0411 class); returns how many bytes that was.
+        The EHLO keywords are forgotten: RFC 3207 says to ask again.
+        """
+        if self._writer is None or self._reader is None:
+            raise NotConnected("Not connected.")
+        discarded = self.buffered_bytes()
+        self._ready.clear()
+        self.parser.reset()
+        buffer = getattr(self._reader, "_buffer", None)
+        if isinstance(buffer, bytearray):
+            buffer.clear()
+        if discarded:
+            self.transcript.warning(
+                f"The server sent {discarded} bytes after its 220 and before the TLS handshake. "
+                "They were discarded unread: a server (or something in between) that does this "
+                "could inject replies into the encrypted session (STARTTLS injection)."
+            )
+        try:
+            async with asyncio.timeout(self.timeouts.command):
+                await self._writer.start_tls(context, server_hostname=server_hostname)
+        except TimeoutError:
+            await self._abort()
+            raise self._fail(TlsFailed("The TLS handshake did not finish in time.")) from None
+        except (ssl.SSLError, ConnectionError, OSError) as error:
+            await self._abort()
+            raise self._fail(TlsFailed(f"The TLS handshake failed: {error}.")) from None
+        self.tls = True
+        self.keywords = {}
+        self.transcript.info(f"TLS started: {self.tls_version()}.")
+        return discarded
+
+    def ssl_object(self) -> ssl.SSLObject | None:
+        if self._writer is None:
+            return None
+        return self._writer.get_extra_info("ssl_object")
+
+    def tls_version(self) -> str:
+        found = self.ssl_object()
+        if found is None:
+            return "no TLS"
+        cipher = found.cipher()
+        return f"{found.version()}, {cipher[0] if cipher else '?'}"
+
+    async def send_lines(self, lines: list[str], payload: bytes, *, timeout: float) -> Reply:
+        """Send a block (the message after DATA's 354) and return the reply to its end.
+
+        ``lines`` are shown in the transcript; ``payload`` is what is written."""
+        if not self.is_open or self._writer is None:
+            raise NotConnected("Not connected.")
+        async with self._lock:
+            for line in lines:
+                self.transcript.add(EventKind.SENT, line, tls=self.tls)
+            try:
+                self._writer.write(payload)
+                async with asyncio.timeout(timeout):
+                    await self._writer.drain()
+            except (ConnectionError, OSError) as error:
+                await self._abort()
+                raise self._fail(ConnectionLost(f"Could not send: {error}.")) from None
+            except TimeoutError:
+                await self._abort()
+                raise self._fail(ReplyTimedOut("The server stopped reading the message.")) from None
+            return await self.read_reply(timeout, waiting_for="the reply to the message")
 
     async def abort(self) -> None:
         """Drop the connection without QUIT (after a cancel, for instance)."""

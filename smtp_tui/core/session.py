@@ -1,21 +1,25 @@
-"""The five steps of a hand-made SMTP test (Microsoft KB153119) and what each reply means.
+"""One guided SMTP test over the network: the five steps, then STARTTLS and a test message.
 
-:class:`StepBook` is the pure part: which step is current, what each outcome was, what may be
-sent now. :class:`TestSession` drives it over the network with the core's DNS and connection
-layers; both front ends (the screen and plain mode) call the same methods.
+:class:`TestSession` drives the pure :class:`~smtp_tui.core.steps.StepBook` with the core's
+DNS and connection layers; both front ends (the screen and plain mode) call its methods.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 
 import dns.asyncresolver
 
 from smtp_tui.core.addresses import DomainName, MailAddress, parse_target
 from smtp_tui.core.commands import command_verb
-from smtp_tui.core.connection import AddressFamily, SmtpConnection, SmtpError, Timeouts
+from smtp_tui.core.connection import (
+    AddressFamily,
+    SmtpConnection,
+    SmtpError,
+    Timeouts,
+    TlsFailed,
+)
 from smtp_tui.core.dns import (
     DnsError,
     DnsFailure,
@@ -25,139 +29,44 @@ from smtp_tui.core.dns import (
     lookup_mx,
     resolve_addresses,
 )
+from smtp_tui.core.message import build_test_message, queue_id
+from smtp_tui.core.probes import PortProbe, diagnose, probe_ports
 from smtp_tui.core.replies import Reply
+from smtp_tui.core.steps import (
+    STEP_FOR_VERB,
+    Step,
+    StepBook,
+    StepRecord,
+    StepResult,
+    StepStatus,
+    status_for_reply,
+)
+from smtp_tui.core.tls import CertificateReport, certificate_report, opportunistic_context
+from smtp_tui.core.tls_check import check_chain
 from smtp_tui.core.transcript import Transcript
 
-
-class Step(Enum):
-    MX = 1
-    CONNECT = 2
-    EHLO = 3
-    MAIL = 4
-    RCPT = 5
-
-    @property
-    def title(self) -> str:
-        return _TITLES[self]
-
-
-_TITLES = {
-    Step.MX: "Look up MX",
-    Step.CONNECT: "Connect",
-    Step.EHLO: "EHLO",
-    Step.MAIL: "MAIL FROM",
-    Step.RCPT: "RCPT TO",
-}
-
-STEP_FOR_VERB = {"EHLO": Step.EHLO, "HELO": Step.EHLO, "MAIL": Step.MAIL, "RCPT": Step.RCPT}
-
-
-class StepStatus(Enum):
-    """Shown with a symbol and a word, never by colour alone."""
-
-    WAITING = ("·", "waiting")
-    CURRENT = ("▶", "current")
-    RUNNING = ("…", "running")
-    PASSED = ("✔", "passed")
-    WARNING = ("!", "warning")
-    FAILED = ("✘", "failed")
-
-    @property
-    def symbol(self) -> str:
-        return self.value[0]
-
-    @property
-    def word(self) -> str:
-        return self.value[1]
-
-
-@dataclass
-class StepRecord:
-    status: StepStatus = StepStatus.WAITING
-    summary: str = ""
-    reply: Reply | None = None
-    error: Exception | None = None
-
-
-def status_for_reply(step: Step, reply: Reply) -> StepStatus:
-    """What a reply means for the step it answers: 2xx passes; 4xx and 5xx fail."""
-    if reply.code in (220, 250) or (step is Step.RCPT and reply.code == 251):
-        return StepStatus.PASSED
-    if reply.is_positive:
-        return StepStatus.WARNING
-    return StepStatus.FAILED
-
-
-@dataclass
-class StepBook:
-    """Where the five steps stand. Pure bookkeeping: no I/O."""
-
-    records: dict[Step, StepRecord] = field(
-        default_factory=lambda: {step: StepRecord() for step in Step}
-    )
-
-    def __post_init__(self) -> None:
-        self.records[Step.MX].status = StepStatus.CURRENT
-
-    @property
-    def current(self) -> Step | None:
-        for step in Step:
-            if self.records[step].status in (StepStatus.CURRENT, StepStatus.RUNNING):
-                return step
-        return None
-
-    def status(self, step: Step) -> StepStatus:
-        return self.records[step].status
-
-    def start(self, step: Step) -> None:
-        self.records[step].status = StepStatus.RUNNING
-
-    def finish(
-        self,
-        step: Step,
-        status: StepStatus,
-        summary: str,
-        reply: Reply | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        """Record ``step``'s outcome; later steps go back to waiting, the next becomes current."""
-        self.records[step] = StepRecord(status, summary, reply, error)
-        for later in Step:
-            if later.value > step.value:
-                self.records[later] = StepRecord()
-        if status in (StepStatus.PASSED, StepStatus.WARNING) and step is not Step.RCPT:
-            self.records[Step(step.value + 1)].status = StepStatus.CURRENT
-
-    def select(self, step: Step) -> None:
-        """Go back to ``step`` to run it again (its record is kept until it runs)."""
-        for other in Step:
-            if self.records[other].status in (StepStatus.CURRENT, StepStatus.RUNNING):
-                self.records[other].status = StepStatus.WAITING
-        self.records[step].status = StepStatus.CURRENT
-
-    @property
-    def all_passed(self) -> bool:
-        return all(
-            record.status in (StepStatus.PASSED, StepStatus.WARNING)
-            for record in self.records.values()
-        )
-
-    @property
-    def first_failure(self) -> Step | None:
-        for step in Step:
-            if self.records[step].status is StepStatus.FAILED:
-                return step
-        return None
+__all__ = [
+    "ExtraResult",
+    "Step",
+    "StepBook",
+    "StepRecord",
+    "StepResult",
+    "StepStatus",
+    "TestSession",
+    "status_for_reply",
+]
 
 
 @dataclass(frozen=True)
-class StepResult:
-    """What one step did: its status, a one-line summary, and the reply when there was one."""
+class ExtraResult:
+    """The outcome of a step beyond the five: STARTTLS or the test message."""
 
-    step: Step
-    status: StepStatus
+    name: str
+    ok: bool
     summary: str
     reply: Reply | None = None
+    certificate: CertificateReport | None = None
+    queue_id: str | None = None
     error: Exception | None = None
 
 
@@ -174,6 +83,7 @@ class TestSession:
         timeouts: Timeouts | None = None,
         family: AddressFamily = AddressFamily.ANY,
         source: str | None = None,
+        tls_cafile: str | None = None,
     ) -> None:
         self.transcript = transcript
         self.resolver = resolver
@@ -189,6 +99,11 @@ class TestSession:
         self.port: int = 25
         # Every failed connection attempt, in order: (host label, address, error).
         self.connect_failures: list[tuple[str, str, SmtpError]] = []
+        self.host_name: str | None = None  # the MX name: TLS's SNI and the name to match
+        self.tls_cafile = tls_cafile  # trust this CA too when checking chains (the lab's)
+        self.certificate: CertificateReport | None = None
+        self.extras: dict[str, ExtraResult] = {}
+        self.port_probes: list[PortProbe] = []
 
     @property
     def keywords(self) -> dict[str, str]:
@@ -233,17 +148,30 @@ class TestSession:
     def usable_hosts(self) -> list[MxHost]:
         return [host for host in (self.mx.hosts if self.mx else ()) if host.usable]
 
-    async def connect(self, host: str, port: int = 25, *, label: str | None = None) -> StepResult:
-        """Step 2: connect to ``host`` (a name or an address) and read the greeting."""
+    async def connect(
+        self, host: str, port: int = 25, *, label: str | None = None, implicit_tls: bool = False
+    ) -> StepResult:
+        """Step 2: connect to ``host`` (a name or an address) and read the greeting.
+
+        ``implicit_tls``: TLS from the first byte (port 465), before the greeting."""
         if self.connection.is_open:
             await self.connection.close()
         self.connection = SmtpConnection(self.transcript, timeouts=self.timeouts)
         self.host, self.port = host, port
+        self.host_name = label if label and not is_ip_address(label) else None
+        self.certificate = None
+        self.extras = {}
         self.transcript.meta.mx_host = label or host
         self.book.start(Step.CONNECT)
         try:
             banner = await self.connection.connect(
-                host, port, family=self.family, source=self.source, label=label
+                host,
+                port,
+                family=self.family,
+                source=self.source,
+                label=label,
+                ssl_context=opportunistic_context() if implicit_tls else None,
+                server_hostname=self.host_name,
             )
         except SmtpError as error:
             self.connect_failures.append((label or host, host, error))
@@ -255,10 +183,112 @@ class TestSession:
         if self.connection.peer:
             self.transcript.meta.mx_address = self.connection.peer[0]
         status = status_for_reply(Step.CONNECT, banner)
-        summary = f"Greeting {banner.code}" + (
+        seconds = self.connection.banner_seconds or 0.0
+        summary = f"Greeting {banner.code} after {seconds:.2f} s" + (
             "" if status is StepStatus.PASSED else ": the server refuses to talk to us"
         )
+        if implicit_tls:
+            await self._report_certificate(implicit=True)
         return self._finish(Step.CONNECT, status, summary, banner)
+
+    # --- beyond the five steps: STARTTLS and a test message -------------------------------
+
+    async def starttls(self, text: str = "STARTTLS", *, helo: str = "localhost") -> ExtraResult:
+        """Send STARTTLS; on 220 upgrade the stream, discarding anything sent before the
+        handshake, and report the certificate. EHLO must be sent again afterwards."""
+        try:
+            reply = await self.connection.send(text)
+        except asyncio.CancelledError:
+            await self.connection.abort()
+            raise
+        except SmtpError as error:
+            return self._extra(ExtraResult("STARTTLS", False, str(error), error=error))
+        if reply.code != 220:
+            return self._extra(
+                ExtraResult("STARTTLS", False, f"STARTTLS refused ({reply.code})", reply)
+            )
+        try:
+            discarded = await self.connection.start_tls(opportunistic_context(), self.host_name)
+        except TlsFailed as error:
+            return self._extra(ExtraResult("STARTTLS", False, str(error), reply, error=error))
+        report = await self._report_certificate(implicit=False, helo=helo)
+        self.book.finish(Step.EHLO, StepStatus.PASSED, "again after STARTTLS")
+        self.book.select(Step.EHLO)
+        summary = f"TLS started ({self.connection.tls_version()}); say EHLO again"
+        if discarded:
+            summary += f"; {discarded} bytes sent before the handshake were discarded"
+        return self._extra(ExtraResult("STARTTLS", True, summary, reply, report))
+
+    async def _report_certificate(
+        self, *, implicit: bool, helo: str = "localhost"
+    ) -> CertificateReport | None:
+        ssl_object = self.connection.ssl_object()
+        if ssl_object is None or self.host is None:
+            return None
+        chain = await check_chain(
+            self.host,
+            self.port,
+            server_hostname=self.host_name,
+            helo=helo,
+            implicit=implicit,
+            timeouts=self.timeouts,
+            cafile=self.tls_cafile,
+            family=self.family,
+        )
+        report = certificate_report(ssl_object, self.host_name or self.host, chain)
+        self.certificate = report
+        if report is None:
+            self.transcript.warning("The server sent no certificate.")
+            return None
+        self.transcript.info("(a second, short connection checked the certificate chain)")
+        for line in report.lines():
+            self.transcript.info(line)
+        return report
+
+    async def send_test_message(
+        self, sender: str, recipient: str, *, helo: str, body: str | None = None
+    ) -> ExtraResult:
+        """DATA, then a short test message; the queue id is read from the final 250."""
+        try:
+            reply = await self.connection.send("DATA")
+            if reply.code != 354:
+                return self._extra(
+                    ExtraResult("DATA", False, f"DATA refused ({reply.code})", reply)
+                )
+            message = build_test_message(
+                sender, recipient, helo, **({"body": body} if body is not None else {})
+            )
+            final = await self.connection.send_lines(
+                list(message.lines), message.payload, timeout=self.timeouts.command * 2
+            )
+        except asyncio.CancelledError:
+            await self.connection.abort()
+            raise
+        except SmtpError as error:
+            return self._extra(ExtraResult("DATA", False, str(error), error=error))
+        if final.code != 250:
+            return self._extra(ExtraResult("DATA", False, f"message refused ({final.code})", final))
+        found = queue_id(final.text)
+        summary = f"message accepted; queue id {found}" if found else "message accepted"
+        return self._extra(ExtraResult("DATA", True, summary, final, queue_id=found))
+
+    async def probe_other_ports(
+        self, address: str, ports: list[tuple[int, bool]], *, timeout: float = 8.0
+    ) -> list[PortProbe]:
+        """After port 25 failed: does the same host answer on 587 and 465?"""
+        shown = ", ".join(str(port) for port, _ in ports)
+        self.transcript.info(f"Probing {address} on ports {shown} ...")
+        self.port_probes = await probe_ports(address, ports, timeout=timeout, family=self.family)
+        for probe in self.port_probes:
+            self.transcript.info(f"{probe.name[0].upper()}{probe.name[1:]}: {probe.detail}")
+        self.transcript.info(diagnose(self.port_probes, self.port))
+        return self.port_probes
+
+    def _extra(self, result: ExtraResult) -> ExtraResult:
+        self.extras[result.name] = result
+        if not result.ok:
+            self.transcript.warning(f"{result.name}: {result.summary}")
+        return result
 
     async def addresses_for(self, host: str) -> tuple[str, ...]:
         """Addresses to try for ``host``: itself if an IP, the MX answer's, or a fresh look-up."""

@@ -19,6 +19,7 @@ from smtp_tui.core.connection import (
 from smtp_tui.core.dns import DnsError, DnsFailure
 from smtp_tui.core.dnsbl import BlStatus, ZoneResult
 from smtp_tui.core.explain import explain_reply
+from smtp_tui.core.probes import diagnose
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.sender import IdentityReport
 from smtp_tui.core.session import Step, StepStatus, TestSession
@@ -211,6 +212,30 @@ def _connect_verdict(
 ) -> Verdict:
     failures = session.connect_failures
     evidence = tuple(f"{label} [{address}]: {failure}" for label, address, failure in failures)
+    if session.port_probes and banner is None:
+        evidence += tuple(f"{p.name[0].upper()}{p.name[1:]}: {p.detail}" for p in session.port_probes)
+        if any(probe.answered for probe in session.port_probes):
+            return Verdict(
+                diagnose(session.port_probes, session.port),
+                "yours",
+                "other",
+                evidence,
+                (
+                    "Ask your network team, ISP or cloud provider whether "
+                    "outbound port 25 is blocked, or send through their "
+                    "relay.",
+                ),
+            )
+        return Verdict(
+            diagnose(session.port_probes, session.port),
+            "theirs",
+            "server-unavailable",
+            evidence,
+            (
+                f"Check the MX records, then tell {_postmaster(session)} (by another "
+                "route) that their mail host does not answer.",
+            ),
+        )
     if banner is not None:
         explanation = explain_reply(banner)
         return Verdict(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
+import ssl
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 from smtp_tui.lab.dns_server import LabDnsServer
@@ -15,6 +18,9 @@ from smtp_tui.lab.scenarios import (
     LAB_SENDER,
     SCENARIOS,
 )
+from smtp_tui.lab.tls import LabCertificates, make_lab_certificates
+
+ROLES = ("smtp", "submission", "smtps")
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class LabInfo:
     dns_host: str
     dns_port: int
     smtp_port: int
+    submission_port: int = 0
+    smtps_port: int = 0
+    ca_file: Path | None = None
     domain: str = LAB_DOMAIN
     recipient: str = LAB_RECIPIENT
     sender: str = LAB_SENDER
@@ -37,50 +46,80 @@ class LabInfo:
 class Lab:
     """``async with Lab() as info:`` runs the lab on the current loop until the block ends."""
 
-    def __init__(self, *, dns_port: int = 0, smtp_port: int = 0, dns_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        dns_port: int = 0,
+        smtp_port: int = 0,
+        submission_port: int = 0,
+        smtps_port: int = 0,
+        dns_delay: float = 0.0,
+    ) -> None:
         self.dns = LabDnsServer(port=dns_port, delay=dns_delay)
-        self.smtp_port = smtp_port
+        self.ports = {"smtp": smtp_port, "submission": submission_port, "smtps": smtps_port}
         self._servers: list[asyncio.Server] = []
+        self.certificates: LabCertificates | None = None
         self.info: LabInfo | None = None
 
     async def start(self) -> LabInfo:
+        self.certificates = await asyncio.to_thread(make_lab_certificates)
         await self.dns.start()
-        await self._start_smtp()
-        self.info = LabInfo(self.dns.host, self.dns.port, self.smtp_port)
+        for role in ROLES:
+            await self._start_role(role)
+        self.info = LabInfo(
+            self.dns.host,
+            self.dns.port,
+            self.ports["smtp"],
+            self.ports["submission"],
+            self.ports["smtps"],
+            self.certificates.ca_file,
+        )
         return self.info
 
-    async def _start_smtp(self) -> None:
-        loop = asyncio.get_running_loop()
-        listening = [scenario for scenario in SCENARIOS if scenario.make is not None]
+    async def _start_role(self, role: str) -> None:
+        """Every scenario that listens in this role, all on one port (free on every address)."""
+        assert self.certificates is not None
+        wanted = self.ports[role]
+        listeners = [(s, getattr(s, role)) for s in SCENARIOS if getattr(s, role) is not None]
+        tls = self.certificates.server_context() if role == "smtps" else None
         for _attempt in range(10):
-            port = self.smtp_port
+            port, started = wanted, []
             try:
-                for scenario in listening:
-                    assert scenario.make is not None
-                    server = await loop.create_server(scenario.make(), scenario.address, port)
-                    self._servers.append(server)
+                for scenario, listener in listeners:
+                    server = await self._serve(
+                        scenario.address,
+                        port,
+                        listener(self.certificates),
+                        role in scenario.streams,
+                        tls,
+                    )
+                    started.append(server)
                     port = server.sockets[0].getsockname()[1]
             except OSError:
-                await self._close_smtp()
-                if self.smtp_port:
+                await _close_all(started)
+                if wanted:
                     raise
                 continue
-            self.smtp_port = port
+            self._servers += started
+            self.ports[role] = port
             return
-        raise OSError("could not find a port free on every lab address")
+        raise OSError(f"could not find a port free on every lab address for {role}")
 
-    async def _close_smtp(self) -> None:
-        servers, self._servers = self._servers, []
-        for server in servers:
-            server.close()
-        for server in servers:
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(2):
-                    await server.wait_closed()
+    @staticmethod
+    async def _serve(
+        address: str, port: int, made: object, streams: bool, tls: ssl.SSLContext | None
+    ) -> asyncio.Server:
+        if streams:
+            return await asyncio.start_server(made, address, port, ssl=tls)  # type: ignore[arg-type]
+        loop = asyncio.get_running_loop()
+        return await loop.create_server(made, address, port, ssl=tls)  # type: ignore[arg-type]
 
     async def stop(self) -> None:
-        await self._close_smtp()
+        servers, self._servers = self._servers, []
+        await _close_all(servers)
         await self.dns.stop()
+        if self.certificates is not None:
+            shutil.rmtree(self.certificates.ca_file.parent, ignore_errors=True)
 
     async def __aenter__(self) -> LabInfo:
         return await self.start()
@@ -94,10 +133,22 @@ class Lab:
         await self.stop()
 
 
+async def _close_all(servers: list[asyncio.Server]) -> None:
+    for server in servers:
+        server.close()
+    for server in servers:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(2):
+                await server.wait_closed()
+
+
 def describe_lab(info: LabInfo) -> str:
     """How to point smtp-tui and swaks at a running lab (printed by `smtp-tui lab`)."""
     lines = [
-        f"Practice lab running: DNS on {info.dns} (UDP and TCP), SMTP on port {info.smtp_port}.",
+        f"Practice lab running: DNS on {info.dns} (UDP and TCP); SMTP on port {info.smtp_port}"
+        f" (the lab's 25), {info.submission_port} (its 587) and {info.smtps_port} (its 465, "
+        "TLS from the first byte).",
+        f"The lab's TLS certificates are signed by {info.ca_file}.",
         "",
         "Try:",
         f"  smtp-tui {info.recipient} --dns {info.dns} --port {info.smtp_port}",
@@ -115,8 +166,11 @@ def describe_lab(info: LabInfo) -> str:
         "",
         "Domains: example.test (alice, bob), failover.test, implicit.test, nullmx.test,",
         "  cname.test, equal.test, iplit.test, noaddr.test, empty.test, bücher.test,",
-        "  greylist.test, blocked.test, tarpit.test, garbage.test; nowhere.test does not",
-        "  exist, servfail.test answers SERVFAIL, blackhole.test never answers.",
+        "  greylist.test, blocked.test, tarpit.test, garbage.test, tls.test, portblock.test,",
+        "  inject.test, noehlo.test, hangup.test; nowhere.test does not exist,",
+        "  servfail.test answers SERVFAIL, blackhole.test never answers.",
+        "DNS lists: bl.dnsbl.test (127.0.25.66 listed), refuse.dnsbl.test, everything.dnsbl.test,",
+        "  dbl.dnsbl.test (listed.test listed).",
         "",
         "Press Ctrl+C to stop.",
     ]

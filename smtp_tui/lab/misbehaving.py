@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 
 
 class TarpitProtocol(asyncio.Protocol):
@@ -26,3 +27,44 @@ class GarbageProtocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         pass
+
+
+class HangUpProtocol(asyncio.Protocol):
+    """Accepts the connection and closes it at once, before any greeting."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.close()
+
+
+class StartTlsInjector:
+    """Answers STARTTLS with its 220 *and* a second, injected reply in the same packet, then
+    does the handshake: a client that keeps those bytes would read them as sent over TLS."""
+
+    def __init__(self, hostname: str, tls_context: ssl.SSLContext) -> None:
+        self.hostname = hostname
+        self.tls_context = tls_context
+
+    async def __call__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            writer.write(f"220 {self.hostname} ESMTP Lab (injects after STARTTLS)\r\n".encode())
+            while line := await reader.readline():
+                verb = line.decode("ascii", "replace").strip().split(" ")[0].upper()
+                if verb == "EHLO":
+                    writer.write(
+                        f"250-{self.hostname}\r\n250-STARTTLS\r\n250 8BITMIME\r\n".encode()
+                    )
+                elif verb == "STARTTLS":
+                    writer.write(b"220 2.0.0 Ready to start TLS\r\n250 2.0.0 INJECTED reply\r\n")
+                    await writer.drain()
+                    await writer.start_tls(self.tls_context)
+                elif verb == "QUIT":
+                    writer.write(b"221 2.0.0 Bye\r\n")
+                    await writer.drain()
+                    break
+                else:
+                    writer.write(b"250 2.0.0 Ok\r\n")
+                await writer.drain()
+        except (ConnectionError, ssl.SSLError, OSError):
+            pass
+        finally:
+            writer.close()

@@ -1,22 +1,30 @@
-"""Who lives where in the lab: each loopback address and the server that answers on it.
+"""Who lives where in the lab: each loopback address and the servers that answer on it.
 
-To add a scenario: give it an address in 127.0.25.0/24 here, a name in ``lab.zone``, and a
-factory that makes one asyncio protocol per connection.
+The lab has three ports, all chosen when it starts: its "25" (plain SMTP, every scenario),
+its "587" (submission) and its "465" (TLS from the first byte). To add a scenario: give it an
+address in 127.0.25.0/24 here, a name in ``lab.zone``, and a factory per port it listens on.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from smtp_tui.lab.misbehaving import GarbageProtocol, TarpitProtocol
+from smtp_tui.lab.misbehaving import (
+    GarbageProtocol,
+    HangUpProtocol,
+    StartTlsInjector,
+    TarpitProtocol,
+)
 from smtp_tui.lab.smtp_server import (
     BlockedClientHandler,
     GreylistHandler,
     LabHandler,
+    NoEhloSMTP,
     smtp_factory,
 )
+from smtp_tui.lab.tls import LabCertificates
 
 LAB_DOMAIN = "example.test"
 LAB_USERS = ("alice", "bob")
@@ -25,24 +33,37 @@ LAB_SENDER = "tester@lab.test"
 LAB_HELO = "client.lab.test"
 
 ProtocolFactory = Callable[[], asyncio.BaseProtocol]
+StreamHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], object]
+# A listener is made from the lab's certificates: a protocol factory, or a streams handler.
+Listener = Callable[[LabCertificates], ProtocolFactory | StreamHandler]
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One lab host: its address, name, what it shows, and how to make its server."""
+    """One lab host: its address, name, what it shows, and its servers by port role."""
 
     address: str
     hostname: str
     lesson: str
-    make: Callable[[], ProtocolFactory] | None  # None: nothing listens (connection refused)
+    smtp: Listener | None = None  # on the lab's "25"; None: refused
+    submission: Listener | None = None  # on the lab's "587"
+    smtps: Listener | None = None  # on the lab's "465" (TLS from the first byte)
+    streams: set[str] = field(default_factory=set)  # roles whose listener is a streams handler
 
 
 def _mx(
-    handler_class: type[LabHandler], hostname: str, domains: tuple[str, ...]
-) -> Callable[[], ProtocolFactory]:
-    def make() -> ProtocolFactory:
+    handler_class: type[LabHandler],
+    hostname: str,
+    domains: tuple[str, ...],
+    *,
+    starttls: bool = False,
+    smtp_class: type | None = None,
+) -> Listener:
+    def make(certificates: LabCertificates) -> ProtocolFactory:
         handler = handler_class(hostname, domains, LAB_USERS)
-        return lambda: smtp_factory(handler)
+        context = certificates.server_context() if starttls else None
+        extra = {"smtp_class": smtp_class} if smtp_class else {}
+        return lambda: smtp_factory(handler, tls_context=context, **extra)
 
     return make
 
@@ -63,37 +84,70 @@ SCENARIOS: tuple[Scenario, ...] = (
         "127.0.25.1",
         "mx1.example.test",
         "a well-behaved primary MX",
-        _mx(LabHandler, "mx1.example.test", MAIN_DOMAINS),
+        smtp=_mx(LabHandler, "mx1.example.test", MAIN_DOMAINS),
     ),
     Scenario(
         "127.0.25.2",
         "mx2.example.test",
         "a well-behaved secondary MX",
-        _mx(LabHandler, "mx2.example.test", MAIN_DOMAINS),
+        smtp=_mx(LabHandler, "mx2.example.test", MAIN_DOMAINS),
     ),
-    Scenario("127.0.25.3", "down.failover.test", "nothing listens: connection refused", None),
+    Scenario("127.0.25.3", "down.failover.test", "nothing listens: connection refused"),
     Scenario(
         "127.0.25.4",
         "mx.greylist.test",
         "greylisting: the first try is deferred",
-        _mx(GreylistHandler, "mx.greylist.test", ("greylist.test",)),
+        smtp=_mx(GreylistHandler, "mx.greylist.test", ("greylist.test",)),
     ),
     Scenario(
         "127.0.25.5",
         "mx.blocked.test",
         "the client's address is blacklisted",
-        _mx(BlockedClientHandler, "mx.blocked.test", ("blocked.test",)),
+        smtp=_mx(BlockedClientHandler, "mx.blocked.test", ("blocked.test",)),
     ),
     Scenario(
         "127.0.25.6",
         "mx.tarpit.test",
         "connects, then never greets (tarpit)",
-        lambda: TarpitProtocol,
+        smtp=lambda certificates: TarpitProtocol,
     ),
     Scenario(
         "127.0.25.7",
         "mx.garbage.test",
         "greets with junk and escape sequences",
-        lambda: GarbageProtocol,
+        smtp=lambda certificates: GarbageProtocol,
+    ),
+    Scenario(
+        "127.0.25.8",
+        "mx.tls.test",
+        "STARTTLS, and TLS from the first byte on 465",
+        smtp=_mx(LabHandler, "mx.tls.test", ("tls.test",), starttls=True),
+        smtps=_mx(LabHandler, "mx.tls.test", ("tls.test",)),
+    ),
+    Scenario(
+        "127.0.25.9",
+        "mx.portblock.test",
+        "25 refused, while 587 and 465 answer",
+        submission=_mx(LabHandler, "mx.portblock.test", ("portblock.test",), starttls=True),
+        smtps=_mx(LabHandler, "mx.portblock.test", ("portblock.test",)),
+    ),
+    Scenario(
+        "127.0.25.10",
+        "mx.inject.test",
+        "sends bytes between its 220 and the handshake",
+        smtp=lambda certificates: StartTlsInjector("mx.inject.test", certificates.server_context()),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.11",
+        "mx.noehlo.test",
+        "does not understand EHLO (HELO works)",
+        smtp=_mx(LabHandler, "mx.noehlo.test", ("noehlo.test",), smtp_class=NoEhloSMTP),
+    ),
+    Scenario(
+        "127.0.25.12",
+        "mx.hangup.test",
+        "accepts the connection and hangs up at once",
+        smtp=lambda certificates: HangUpProtocol,
     ),
 )

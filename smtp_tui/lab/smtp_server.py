@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import ssl
 from collections.abc import Iterable
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -35,6 +36,13 @@ class LabSMTP(SMTP):
             await self.push("501 5.5.4 Syntax: RCPT TO:<address> (angle brackets required)")
             return
         await super().smtp_RCPT(arg)
+
+
+class NoEhloSMTP(LabSMTP):
+    """An old-fashioned server: EHLO is not understood, HELO is."""
+
+    async def smtp_EHLO(self, hostname: str) -> None:
+        await self.push("500 5.5.1 Command unrecognized: EHLO")
 
 
 class LabHandler:
@@ -136,6 +144,20 @@ class BlockedClientHandler(LabHandler):
         )
 
 
-def smtp_factory(handler: LabHandler, ident: str = "ESMTP Lab") -> SMTP:
-    """A fresh protocol object for one connection (loop.create_server calls this)."""
-    return LabSMTP(handler, hostname=handler.hostname, ident=ident, data_size_limit=10485760)
+def smtp_factory(
+    handler: LabHandler,
+    ident: str = "ESMTP Lab",
+    *,
+    tls_context: ssl.SSLContext | None = None,
+    smtp_class: type[LabSMTP] = LabSMTP,
+) -> SMTP:
+    """A fresh protocol object for one connection (loop.create_server calls this).
+
+    With ``tls_context`` the server announces STARTTLS and upgrades on request."""
+    return smtp_class(
+        handler,
+        hostname=handler.hostname,
+        ident=ident,
+        data_size_limit=10485760,
+        tls_context=tls_context,
+    )

@@ -31,7 +31,7 @@ class SmtpTuiApp(App[int]):
         options: SessionOptions,
         *,
         theme: str | None = None,
-        lab_ports: tuple[int, int] = (0, 0),
+        lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
     ) -> None:
         super().__init__()
         self.controller = SessionController(options)
@@ -43,12 +43,16 @@ class SmtpTuiApp(App[int]):
         """Start the practice lab on this app's loop and point the session at it."""
         from smtp_tui.lab import Lab
 
-        lab = Lab(dns_port=self.lab_ports[0], smtp_port=self.lab_ports[1])
+        dns_port, smtp_port, submission_port, smtps_port = self.lab_ports
+        lab = Lab(
+            dns_port=dns_port,
+            smtp_port=smtp_port,
+            submission_port=submission_port,
+            smtps_port=smtps_port,
+        )
         info = await lab.start()
         self._lab = lab
-        self.controller.use_lab(
-            info.dns, info.smtp_port, recipient=info.recipient, sender=info.sender, helo=info.helo
-        )
+        self.controller.use_lab(info)
 
     def on_mount(self) -> None:
         if self._wanted_theme:
@@ -114,7 +118,10 @@ class SmtpTuiApp(App[int]):
 
 
 def make_app(
-    options: SessionOptions, *, theme: str | None = None, lab_ports: tuple[int, int] = (0, 0)
+    options: SessionOptions,
+    *,
+    theme: str | None = None,
+    lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
 ) -> SmtpTuiApp:
     """The one factory the command line, the tests and the screenshot script use."""
     return SmtpTuiApp(options, theme=theme, lab_ports=lab_ports)

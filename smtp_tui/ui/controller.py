@@ -29,6 +29,7 @@ from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
 from smtp_tui.core.verdict import SenderFindings, sender_findings
 from smtp_tui.options import (
+    LabPorts,
     SessionOptions,
     effective_helo,
     mail_from_command,
@@ -81,13 +82,15 @@ class SessionController:
             )
         )
 
-    def use_lab(self, dns: str, smtp_port: int, *, recipient: str, sender: str, helo: str) -> None:
+    def use_lab(self, lab: LabPorts) -> None:
         """Point the session at the practice lab (for --demo)."""
-        self.options = with_lab(
-            self.options, dns, smtp_port, recipient=recipient, sender=sender, helo=helo
-        )
+        self.options = with_lab(self.options, lab)
+        dns = lab.dns
         self.transcript.meta.resolver = f"{self.options.resolver.describe()} (practice lab)"
-        self.lab_note = f"Practice lab: DNS {dns}, SMTP port {smtp_port}"
+        self.lab_note = (
+            f"Practice lab: DNS {dns}, SMTP port {lab.smtp_port} (its 587: "
+            f"{lab.submission_port}, its 465: {lab.smtps_port})"
+        )
         from smtp_tui.lab.dnsbl_zones import LAB_ZONES
 
         # The silent list is left out of the demo's panel: it would only make everyone wait

@@ -11,14 +11,14 @@ from smtp_tui.options import build_options
 from smtp_tui.ui.app import SmtpTuiApp, make_app
 
 # Fixed lab ports so the screen (and its snapshots) show the same numbers every run.
-SNAPSHOT_LAB_PORTS = (53530, 25250)
+SNAPSHOT_LAB_PORTS = (53530, 25250, 25870, 24650)
 
 
 def demo_app(
     target: str | None = None,
     *,
     timeout: float = 5.0,
-    lab_ports: tuple[int, int] = (0, 0),
+    lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
     ip: str | None = None,
 ) -> SmtpTuiApp:
     options = build_options(

@@ -124,7 +124,7 @@ class MainScreen(Screen[None]):
         await controller.check_sender(address, panel.add)
         listed = len(panel.summary.listed)
         tab = self.query_one(TabbedContent).get_tab("bl-tab")
-        tab.label = f"Blacklists ({listed} listed)" if listed else "Blacklists (clean)"
+        tab.label = f"Blacklists ({listed} listed)"
         if controller.identity is not None:
             panel.show_identity(controller.identity)
         if self.shown_step is Step.EHLO:
@@ -160,7 +160,7 @@ class MainScreen(Screen[None]):
 
     def _hint(self, step: Step | None, prefill: str) -> str:
         if step is Step.CONNECT and prefill:
-            return f"Same as: telnet {prefill}    (F6: next MX; or pick one in the MX table)"
+            return f"Same as: telnet {prefill}  (F6: next MX)"
         if step is Step.EHLO:
             return "\n".join(self.controller.sender_warnings())
         return ""
