@@ -36,6 +36,10 @@ class PortProbe:
     def name(self) -> str:
         return f"{self.role} on port {self.port}" if self.role else f"port {self.port}"
 
+    def line(self) -> str:
+        """``Submission (587) on port 587: answered 220 ...``"""
+        return f"{self.name[0].upper()}{self.name[1:]}: {self.detail}"
+
 
 async def _probe(
     address: str, port: int, implicit_tls: bool, timeout: float, family: AddressFamily

@@ -280,7 +280,7 @@ class TestSession:
         self.transcript.info(f"Probing {address} on ports {shown} ...")
         self.port_probes = await probe_ports(address, ports, timeout=timeout, family=self.family)
         for probe in self.port_probes:
-            self.transcript.info(f"{probe.name[0].upper()}{probe.name[1:]}: {probe.detail}")
+            self.transcript.info(probe.line())
         self.transcript.info(diagnose(self.port_probes, self.port))
         return self.port_probes
 

@@ -213,7 +213,7 @@ def _connect_verdict(
     failures = session.connect_failures
     evidence = tuple(f"{label} [{address}]: {failure}" for label, address, failure in failures)
     if session.port_probes and banner is None:
-        evidence += tuple(f"{p.name[0].upper()}{p.name[1:]}: {p.detail}" for p in session.port_probes)
+        evidence += tuple(probe.line() for probe in session.port_probes)
         if any(probe.answered for probe in session.port_probes):
             return Verdict(
                 diagnose(session.port_probes, session.port),
