@@ -88,6 +88,10 @@ async def blacklist_tab(pilot: Pilot[object]) -> None:
     pilot.app.screen.query_one(TabbedContent).active = "bl-tab"
 
 
+async def starttls_done(pilot: Pilot[object]) -> None:
+    await enter(pilot, 4)
+
+
 async def main() -> None:
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     Input._toggle_cursor = lambda self: None  # type: ignore[method-assign]  # steady cursor
@@ -98,6 +102,7 @@ async def main() -> None:
     await shoot("unknown-user-120x40", "nobody@example.test", (120, 40), happy_path)
     await shoot("failover-80x24", "alice@failover.test", (80, 24), lambda p: enter(p, 2))
     await shoot("explain-80x24", None, (80, 24), explain_ndr)
+    await shoot("starttls-120x40", "alice@tls.test", (120, 40), starttls_done)
     await shoot("blacklisted-120x40", None, (120, 40), blacklist_tab, ip="127.0.25.66")
 
 

@@ -302,7 +302,9 @@ class TestSession:
             raise DnsError(DnsFailure.NO_ANSWER, host, "A/AAAA", "; ".join(found.problems))
         return found.addresses
 
-    async def connect_host(self, host: str, port: int = 25) -> StepResult:
+    async def connect_host(
+        self, host: str, port: int = 25, *, implicit_tls: bool = False
+    ) -> StepResult:
         """Step 2 by name: find the host's addresses and try them in order until one greets."""
         self.book.start(Step.CONNECT)
         try:
@@ -315,7 +317,7 @@ class TestSession:
             raise
         result: StepResult | None = None
         for address in addresses:
-            result = await self.connect(address, port, label=host)
+            result = await self.connect(address, port, label=host, implicit_tls=implicit_tls)
             if result.reply is not None:
                 break
         assert result is not None

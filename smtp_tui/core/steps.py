@@ -32,6 +32,14 @@ _TITLES = {
     Step.RCPT: "RCPT TO",
 }
 
+
+class Extra(Enum):
+    """Optional steps beyond the five: encryption, and a real test message."""
+
+    STARTTLS = "starttls"
+    DATA = "data"
+
+
 STEP_FOR_VERB = {"EHLO": Step.EHLO, "HELO": Step.EHLO, "MAIL": Step.MAIL, "RCPT": Step.RCPT}
 
 

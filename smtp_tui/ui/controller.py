@@ -25,13 +25,15 @@ from smtp_tui.core.sender import (
     check_sending_host,
     discover_public_ip,
 )
-from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
+from smtp_tui.core.session import ExtraResult, Step, StepResult, StepStatus, TestSession
+from smtp_tui.core.steps import Extra
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
 from smtp_tui.core.verdict import SenderFindings, sender_findings
 from smtp_tui.options import (
     LabPorts,
     SessionOptions,
     effective_helo,
+    effective_sender,
     mail_from_command,
     parse_server,
     with_lab,
@@ -50,10 +52,11 @@ STEP_KEYS = {
 class Outcome:
     """What one submission did, for the screen to show."""
 
-    step: Step | None
+    step: Step | Extra | None
     reply: Reply | None = None
     result: StepResult | None = None
     error: str | None = None  # a refusal or failure in plain words (nothing may have been sent)
+    extra: ExtraResult | None = None
 
 
 @dataclass
@@ -198,9 +201,13 @@ class SessionController:
         host = self.next_host()
         return (host.host if host else "", self.options.port)
 
-    def prefill(self, step: Step | None) -> str:
+    def prefill(self, step: Step | Extra | None) -> str:
         """The command shown, ready to send, for ``step`` (None: the free command line)."""
         if step is None:
+            return ""
+        if step is Extra.STARTTLS:
+            return "STARTTLS"
+        if step is Extra.DATA:
             return ""
         if step in self.last_text and step is not Step.CONNECT:
             return self.last_text[step]
@@ -215,9 +222,9 @@ class SessionController:
             return mail_from_command(self.options)
         return rcpt_to(self.recipient())
 
-    def check(self, step: Step | None, text: str) -> CommandCheck | None:
+    def check(self, step: Step | Extra | None, text: str) -> CommandCheck | None:
         """Validator result for a command input (None for steps 1 and 2, which are not SMTP)."""
-        if step in (Step.MX, Step.CONNECT):
+        if step in (Step.MX, Step.CONNECT, Extra.DATA):
             return None
         smtputf8 = bool(self.session and "SMTPUTF8" in self.session.keywords)
         return check_command(text, smtputf8=smtputf8)
@@ -227,7 +234,31 @@ class SessionController:
     def choose_host(self, host: str) -> None:
         self.chosen_host = host
 
-    async def submit(self, step: Step | None, text: str) -> Outcome:
+    def implicit_tls(self, port: int) -> bool:
+        """TLS from the first byte: port 465 (or the lab's stand-in for it)."""
+        return port in (465, self.options.smtps_port)
+
+    async def probe_other_ports(self) -> Outcome:
+        """Port 25 failed: does the same host answer on 587 and 465?"""
+        assert self.session is not None
+        session = self.session
+        if session.host is None:
+            return Outcome(Step.CONNECT, error="Connect to a host first.")
+        ports = [(self.options.submission_port, False), (self.options.smtps_port, True)]
+        await session.probe_other_ports(session.host, ports)
+        return Outcome(Step.CONNECT)
+
+    async def send_test_message(self, body: str) -> Outcome:
+        assert self.session is not None
+        result = await self.session.send_test_message(
+            effective_sender(self.options),
+            self.recipient(),
+            helo=effective_helo(self.options),
+            body=body,
+        )
+        return Outcome(Extra.DATA, reply=result.reply, extra=result)
+
+    async def submit(self, step: Step | Extra | None, text: str) -> Outcome:
         """Run ``step`` with the user's text (None: a free command)."""
         assert self.session is not None
         session = self.session
@@ -245,12 +276,22 @@ class SessionController:
                 host, port = parse_host_port(text, self.options.port)
             except InputError as error:
                 return Outcome(step, error=str(error))
-            result = await session.connect_host(host, port)
+            result = await session.connect_host(host, port, implicit_tls=self.implicit_tls(port))
             if result.status is StepStatus.FAILED and result.reply is None:
                 self._offer_next_host(host)
             return Outcome(step, reply=result.reply, result=result)
         self.history.append(text)
-        if command_verb(text) == "QUIT" and text.strip().upper() == "QUIT":
+        verb = command_verb(text)
+        if verb == "STARTTLS":
+            result = await session.starttls(text, helo=effective_helo(self.options))
+            return Outcome(Extra.STARTTLS, reply=result.reply, extra=result)
+        if verb in ("DATA", "BDAT"):
+            return Outcome(
+                step,
+                error="A message cannot be typed line by line here: press F8 "
+                "to send a test message (it asks first).",
+            )
+        if verb == "QUIT" and text.strip().upper() == "QUIT":
             if not session.connection.is_open:
                 return Outcome(None, error="Not connected: there is nobody to say QUIT to.")
             return Outcome(None, reply=await session.connection.close())

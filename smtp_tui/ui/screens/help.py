@@ -24,6 +24,10 @@ Keys
   Ctrl+S       save the transcript (Markdown and plain text)
   Ctrl+T       timestamps in the transcript on or off
   F6           try the next MX host
+  F7           skip the optional STARTTLS step
+  F8           send a real test message after RCPT TO (asks first)
+  F9           after port 25 failed: probe the same host on 587 and 465
+  Ctrl+R       check the blacklists again
   Ctrl+Q       quit (says QUIT to the server first)
 
 Transcript markers:  -> sent   <-  received   === note   !!! warning   *** error

@@ -20,18 +20,25 @@ from smtp_tui.core.dnsbl import zones_for
 from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_exports, save_ticket
 from smtp_tui.core.lessons import lessons
+from smtp_tui.core.probes import diagnose
 from smtp_tui.core.sender import DiscoveryFailed
 from smtp_tui.core.session import Step, StepStatus
+from smtp_tui.core.steps import Extra
 from smtp_tui.core.transcript import to_markdown
 from smtp_tui.core.verdict import judge
+from smtp_tui.options import effective_helo, effective_sender
 from smtp_tui.ui.clipboard import copy_everywhere
 from smtp_tui.ui.controller import STEP_KEYS, Outcome, SessionController
+from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen
 from smtp_tui.ui.screens.explain import ExplainScreen
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
 from smtp_tui.ui.widgets.mx_panel import MxPanel
 from smtp_tui.ui.widgets.step_list import StepList
 from smtp_tui.ui.widgets.step_panel import StepPanel
 from smtp_tui.ui.widgets.transcript_view import TranscriptView
+
+Stage = Step | Extra | None  # a step, an optional extra, or None for the free command line
+_STAY = object()  # _next_stage's "stay on this stage"
 
 _WAITING_FOR = {
     Step.MX: "Looking up MX records",
@@ -51,12 +58,16 @@ class MainScreen(Screen[None]):
         Binding("f2", "explain", "Explain", id="explain"),
         Binding("ctrl+r", "recheck_blacklists", "Re-check lists", id="recheck", show=False),
         Binding("f6", "next_mx", "Next MX", id="next-mx", show=False),
+        Binding("f7", "skip_tls", "Skip STARTTLS", id="skip-tls", show=False),
+        Binding("f8", "test_message", "Test message", id="test-message", show=False),
+        Binding("f9", "probe_ports", "Probe 587/465", id="probe-ports", show=False),
     ]
 
     def __init__(self, controller: SessionController) -> None:
         super().__init__()
         self.controller = controller
-        self.shown_step: Step | None = Step.MX
+        self.shown_step: Stage = Step.MX
+        self._tls_skipped = False
         self._confirmed = ""
         self._pending_since: float | None = None
         self._pending_label = ""
@@ -148,21 +159,41 @@ class MainScreen(Screen[None]):
         demo = "practice lab" if self.controller.options.demo else ""
         self.sub_title = " · ".join(part for part in (target, demo) if part)
 
-    def show(self, step: Step | None) -> None:
+    def show(self, step: Stage) -> None:
         """Make ``step`` (None: the free command line) the one the panel offers."""
         self.shown_step = step
         self._confirmed = ""
-        lesson = lessons()[STEP_KEYS[step] if step else "free"]
+        if isinstance(step, Extra):
+            key, heading = step.value, "Optional"
+        elif step is None:
+            key, heading = "free", "Free command"
+        else:
+            key, heading = STEP_KEYS[step], f"Step {step.value} of 5"
         prefill = self.controller.prefill(step)
-        self.panel.show_step(step, lesson, prefill, self._hint(step, prefill))
+        self.panel.show_step(heading, lessons()[key], prefill, self._hint(step, prefill))
         self._refresh_steps()
         self._check_input(prefill)
 
-    def _hint(self, step: Step | None, prefill: str) -> str:
+    def _hint(self, step: Stage, prefill: str) -> str:
+        controller = self.controller
         if step is Step.CONNECT and prefill:
-            return f"Same as: telnet {prefill}  (F6: next MX)"
+            port = prefill.split()[-1]
+            tls = (
+                " with TLS from the first byte"
+                if port.isdigit() and controller.implicit_tls(int(port))
+                else ""
+            )
+            return f"Same as: telnet {prefill}{tls}  (F6: next MX)"
         if step is Step.EHLO:
-            return "\n".join(self.controller.sender_warnings())
+            return "\n".join(controller.sender_warnings())
+        if step is Extra.STARTTLS:
+            return "Enter encrypts the connection; F7 skips to MAIL FROM."
+        rcpt_passed = (
+            controller.session is not None
+            and controller.book.status(Step.RCPT) is StepStatus.PASSED
+        )
+        if step is None and rcpt_passed:
+            return "F8: send a real test message (DATA; it asks first)."
         return ""
 
     def _refresh_steps(self) -> None:
@@ -208,7 +239,7 @@ class MainScreen(Screen[None]):
         self.submit(self.shown_step, text)
 
     @work(exclusive=True, group="network", exit_on_error=False)
-    async def submit(self, step: Step | None, text: str) -> None:
+    async def submit(self, step: Stage, text: str) -> None:
         verb = command_verb(text)
         label = (
             _WAITING_FOR.get(step, f"Waiting for the reply to {verb}")
@@ -247,7 +278,7 @@ class MainScreen(Screen[None]):
             self._ticker = None
         self.panel.show_pending("")
 
-    def after(self, step: Step | None, outcome: Outcome) -> None:
+    def after(self, step: Stage, outcome: Outcome) -> None:
         """Show what a submission did, and move on when the step passed."""
         controller = self.controller
         session = controller.session
@@ -255,34 +286,74 @@ class MainScreen(Screen[None]):
         if outcome.step is Step.MX and session.mx is not None:
             self.query_one(MxPanel).show(session.mx)
             self._update_title()
-        result = outcome.result
-        advance = result is not None and result.status in (StepStatus.PASSED, StepStatus.WARNING)
-        rcpt_answered = result is not None and result.step is Step.RCPT
-        if rcpt_answered or (controller.finished and step is None):
-            self.show(None)
-        elif advance and result is not None:
-            self.show(Step(result.step.value + 1))
-        elif result is not None and result.step is not step:
-            self.show(result.step)
-        else:
-            self._refresh_steps()
-            if step is Step.CONNECT and result is not None:
-                # Offer the next MX in the input, ready to send.
-                self.panel.command.value = controller.prefill(Step.CONNECT)
-        if outcome.error:
-            self.panel.show_error(outcome.error)
-        elif result is not None:
-            self.panel.show_result(result.status, _short(result.summary))
-        if outcome.reply is not None:
-            extra = []
-            if outcome.step is Step.EHLO and outcome.reply.code == 250:
-                extra = ["Extensions offered:"] + [
-                    f"  {line}" for line in explain_keywords(session.keywords)
-                ]
-            self.panel.show_reply(outcome.reply, explain_reply(outcome.reply), extra)
+        following = self._next_stage(step, outcome)
+        if following is not _STAY:
+            self.show(following)  # type: ignore[arg-type]
+        elif step is Step.CONNECT and outcome.result is not None:
+            # Offer the next MX in the input, ready to send, and the port probe.
+            self.panel.command.value = controller.prefill(Step.CONNECT)
+            self.panel.show_hint("F6: next MX · F9: probe this host on 587 and 465")
+        elif self._ehlo_not_understood(outcome):
+            self.panel.command.value = f"HELO {effective_helo(controller.options)}"
+            self.panel.show_hint("The server does not understand EHLO: try the older HELO.")
+        self._show_outcome(outcome)
         if self.shown_step is None:
             self.panel.show_summary(controller.book, self.verdict_text())
         self._refresh_steps()
+
+    def _next_stage(self, step: Stage, outcome: Outcome) -> Stage | object:
+        """Where the wizard goes after ``outcome``: a stage, or _STAY."""
+        controller, result, extra = self.controller, outcome.result, outcome.extra
+        session = controller.session
+        assert session is not None
+        if extra is not None:
+            if extra.name == "STARTTLS":
+                return Step.EHLO if extra.ok else _STAY
+            return None  # after the test message: the free command line
+        if result is None:
+            return _STAY
+        if result.step is Step.RCPT or (controller.finished and step is None):
+            return None
+        if result.status in (StepStatus.PASSED, StepStatus.WARNING):
+            offers_tls = "STARTTLS" in session.keywords and not session.connection.tls
+            if result.step is Step.EHLO and offers_tls and not self._tls_skipped:
+                return Extra.STARTTLS
+            return Step(result.step.value + 1)
+        return result.step if result.step is not step else _STAY
+
+    @staticmethod
+    def _ehlo_not_understood(outcome: Outcome) -> bool:
+        return (
+            outcome.step is Step.EHLO
+            and outcome.reply is not None
+            and outcome.reply.code in (500, 502)
+        )
+
+    def _show_outcome(self, outcome: Outcome) -> None:
+        session = self.controller.session
+        assert session is not None
+        extra, result = outcome.extra, outcome.result
+        if outcome.error:
+            self.panel.show_error(outcome.error)
+        elif extra is not None:
+            status = StepStatus.PASSED if extra.ok else StepStatus.FAILED
+            self.panel.show_result(status, _short(extra.summary))
+        elif result is not None:
+            self.panel.show_result(result.status, _short(result.summary))
+        if outcome.reply is None:
+            return
+        lines: list[str] = []
+        if outcome.step is Step.EHLO and outcome.reply.code == 250:
+            lines = ["Extensions offered:"] + [
+                f"  {line}" for line in explain_keywords(session.keywords)
+            ]
+        if extra is not None and extra.certificate is not None:
+            lines += ["Certificate:"] + [f"  {line}" for line in extra.certificate.lines()]
+        if extra is not None and extra.queue_id:
+            lines.append(
+                f"Queue id: {extra.queue_id}  (the receiving side can trace the message with it)"
+            )
+        self.panel.show_reply(outcome.reply, explain_reply(outcome.reply), lines)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -318,6 +389,60 @@ class MainScreen(Screen[None]):
         current = self.controller.connect_target()[0]
         position = hosts.index(current) + 1 if current in hosts else 0
         self.use_host(hosts[position % len(hosts)])
+
+    def action_skip_tls(self) -> None:
+        if self.shown_step is Extra.STARTTLS:
+            self._tls_skipped = True
+            self.show(Step.MAIL)
+
+    def action_test_message(self) -> None:
+        controller = self.controller
+        session = controller.session
+        if (
+            session is None
+            or not session.connection.is_open
+            or controller.book.status(Step.RCPT) is not StepStatus.PASSED
+        ):
+            self.notify(
+                "A test message can be sent once RCPT TO was accepted on a live connection.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        screen = ConfirmMessageScreen(controller.recipient(), effective_sender(controller.options))
+        self.app.push_screen(screen, self._send_confirmed)
+
+    def _send_confirmed(self, body: str | None) -> None:
+        if body is None:
+            self.notify("No message was sent.", timeout=3)
+            return
+        self.send_message(body)
+
+    @work(exclusive=True, group="network", exit_on_error=False)
+    async def send_message(self, body: str) -> None:
+        self._begin_wait("Sending the test message")
+        try:
+            outcome = await self.controller.send_test_message(body)
+        finally:
+            self._end_wait()
+        self.after(None, outcome)
+
+    @work(exclusive=True, group="network", exit_on_error=False)
+    async def action_probe_ports(self) -> None:
+        session = self.controller.session
+        if session is None or session.host is None:
+            self.notify("Connect to a host first.", severity="warning")
+            return
+        self._begin_wait("Probing the other mail ports")
+        try:
+            await self.controller.probe_other_ports()
+        finally:
+            self._end_wait()
+        message = diagnose(session.port_probes, session.port)
+        if any(probe.answered for probe in session.port_probes):
+            self.panel.show_result(StepStatus.WARNING, message)
+        else:
+            self.panel.show_error(message)
 
     def action_explain(self) -> None:
         self.app.push_screen(ExplainScreen())

@@ -51,10 +51,9 @@ class StepPanel(VerticalScroll):
     def _set(self, widget_id: str, content: str | Content) -> None:
         self.query_one(f"#{widget_id}", Static).update(content)
 
-    def show_step(self, step: Step | None, lesson: Lesson, prefill: str, hint: str = "") -> None:
-        """Show ``step`` (None: the free command line) ready to be sent."""
-        number = f"Step {step.value} of 5 · " if step else "Free command · "
-        self._set("step-title", number + lesson.title)
+    def show_step(self, heading: str, lesson: Lesson, prefill: str, hint: str = "") -> None:
+        """Show a step ready to be sent; ``heading`` is "Step 3 of 5" or "Optional"."""
+        self._set("step-title", f"{heading} · {lesson.title}")
         self._set("lesson", lesson.does)
         more = []
         if lesson.good:
