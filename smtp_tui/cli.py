@@ -313,7 +313,8 @@ def _run_screen(options: SessionOptions) -> int:
     from smtp_tui.config import load_config
     from smtp_tui.ui.app import make_app
 
-    result = make_app(options, theme=load_config().theme).run()
+    config = load_config()
+    result = make_app(options, theme=config.theme, keymap=config.keymap).run()
     return int(result or 0)
 
 

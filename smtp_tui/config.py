@@ -19,6 +19,9 @@ Example::
     [blacklists]
     enable = ["dnsbl-1.uceprotect.net"] # zones (names or ids) to add to the default set
     disable = ["all.spamrats.com"]      # zones to leave out
+
+    [keys]                             # binding id = keys (comma-separated)
+    copy-ticket = "ctrl+k"
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 
 _TOP_KEYS = {"helo": str, "mail_from": str, "dns": str, "theme": str, "ip": str}
 _BLACKLIST_KEYS = ("enable", "disable")
+# Binding ids that [keys] may remap (see the README).
 _TIMEOUT_KEYS = ("connect", "banner", "command", "dns")
 
 
@@ -47,6 +51,7 @@ class Config:
     timeouts: dict[str, float] = field(default_factory=dict)
     blacklists_enable: tuple[str, ...] = ()
     blacklists_disable: tuple[str, ...] = ()
+    keymap: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
 
 
@@ -85,6 +90,16 @@ def _from_data(data: dict[str, object], path: Path, text: str) -> Config:
         if key == "blacklists":
             values.update(_blacklists(value, path, text))
             continue
+        if key == "keys":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                raise ConfigError(
+                    f"{path}{_line_of(text, 'keys')}: [keys] maps binding ids "
+                    'to keys, e.g. copy-ticket = "ctrl+k".'
+                )
+            values["keymap"] = dict(value)
+            continue
         if key == "timeouts":
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}{_line_of(text, key)}: 'timeouts' must be a table.")
@@ -105,7 +120,7 @@ def _from_data(data: dict[str, object], path: Path, text: str) -> Config:
         if expected is None:
             raise ConfigError(
                 f"{path}{_line_of(text, key)}: unknown setting {key!r}; "
-                f"known: {', '.join([*_TOP_KEYS, 'timeouts', 'blacklists'])}."
+                f"known: {', '.join([*_TOP_KEYS, 'timeouts', 'blacklists', 'keys'])}."
             )
         if not isinstance(value, expected):
             raise ConfigError(f"{path}{_line_of(text, key)}: {key!r} must be a string.")

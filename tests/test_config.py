@@ -30,3 +30,32 @@ def test_bad_config_names_the_file_and_the_line(tmp_path, content, expected):
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(path) in str(caught.value) and expected in str(caught.value)
+
+
+def test_keys_and_blacklists_are_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ncopy-ticket = "ctrl+k"\n[blacklists]\nenable = ["x.test"]\n')
+    config = load_config(path)
+    assert config.keymap == {"copy-ticket": "ctrl+k"}
+    assert config.blacklists_enable == ("x.test",)
+
+
+def test_a_bad_config_file_stops_the_command_with_its_path(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "cfg" / "smtp-tui"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text('helo = "ok"\ntimeouts = 3\n')
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    result = subprocess.run(
+        [sys.executable, "-m", "smtp_tui", "check", "--demo", "a@b.test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "config.toml" in result.stderr and "line 2" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -153,11 +153,22 @@ def zone_named(name: str, *, kind: str | None = None) -> Zone:
     return replace(plain, kind=kind) if kind else plain
 
 
-def select_zones(enable: list[str], disable: list[str]) -> list[Zone]:
-    """The default zones plus ``enable`` (names or ids), minus ``disable``."""
+def select_zones(
+    enable: list[str], disable: list[str], problems: list[str] | None = None
+) -> list[Zone]:
+    """The default zones plus ``enable`` (names or ids), minus ``disable``.
+
+    A zone on the never-query list raises ZoneRefused, or, when ``problems`` is given, is
+    left out and its reason appended there."""
     zones = default_zones()
     for name in enable:
-        zone = zone_named(name)
+        try:
+            zone = zone_named(name)
+        except ZoneRefused as error:
+            if problems is None:
+                raise
+            problems.append(str(error))
+            continue
         if zone not in zones:
             zones.append(zone)
     dropped = {name.lower() for name in disable}

@@ -15,6 +15,7 @@ from smtp_tui.options import SessionOptions
 from smtp_tui.ui.controller import SessionController
 from smtp_tui.ui.screens.help import HelpScreen
 from smtp_tui.ui.screens.main import MainScreen
+from smtp_tui.ui.widgets.step_list import StepList
 
 
 class SmtpTuiApp(App[int]):
@@ -32,12 +33,14 @@ class SmtpTuiApp(App[int]):
         *,
         theme: str | None = None,
         lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.controller = SessionController(options)
         self.lab_ports = lab_ports
         self._lab: object | None = None
         self._wanted_theme = theme
+        self._keymap = keymap or {}
 
     async def start_lab(self) -> None:
         """Start the practice lab on this app's loop and point the session at it."""
@@ -64,6 +67,8 @@ class SmtpTuiApp(App[int]):
                     severity="warning",
                     markup=False,
                 )
+        if self._keymap:
+            self.set_keymap(self._keymap)  # the config's [keys], by binding id
         self.push_screen(MainScreen(self.controller))
 
     def action_help(self) -> None:
@@ -91,30 +96,52 @@ class SmtpTuiApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
-            yield SystemCommand(
-                "Copy transcript for a ticket",
-                "OSC 52 and local clipboard, and a file",
-                screen.action_copy_ticket,
-            )
-            yield SystemCommand(
-                "Save transcript", "Markdown and plain text files", screen.action_save
-            )
-            yield SystemCommand(
-                "Toggle timestamps",
-                "Show or hide times in the transcript",
-                screen.action_toggle_timestamps,
-            )
-            yield SystemCommand("Cancel the pending wait", "Like Esc", screen.action_cancel)
-            yield SystemCommand("Next MX host", "Use the next MX for step 2", screen.action_next_mx)
+            # Every action of the main screen, by name (the keys are in the footer and F1).
+            actions = [
+                (
+                    "Copy transcript for a ticket",
+                    "OSC 52, local clipboard and a file (Ctrl+Y)",
+                    screen.action_copy_ticket,
+                ),
+                ("Save transcript", "Markdown and plain text files (Ctrl+S)", screen.action_save),
+                (
+                    "Toggle timestamps",
+                    "Times in the transcript (Ctrl+T)",
+                    screen.action_toggle_timestamps,
+                ),
+                ("Cancel the pending wait", "Like Esc", screen.action_cancel),
+                (
+                    "Explain a reply",
+                    "Paste a line from a bounce message (F2)",
+                    screen.action_explain,
+                ),
+                ("Next MX host", "Use the next MX for step 2 (F6)", screen.action_next_mx),
+                ("Skip STARTTLS", "Go on to MAIL FROM unencrypted (F7)", screen.action_skip_tls),
+                (
+                    "Send a test message",
+                    "DATA after RCPT TO; asks first (F8)",
+                    screen.action_test_message,
+                ),
+                (
+                    "Probe 587 and 465",
+                    "Why does port 25 not answer? (F9)",
+                    screen.action_probe_ports,
+                ),
+                (
+                    "Check the blacklists again",
+                    "The sending IP (Ctrl+R)",
+                    screen.action_recheck_blacklists,
+                ),
+            ]
+            for title, help_text, callback in actions:
+                yield SystemCommand(title, help_text, callback)
             for step in Step:
                 yield SystemCommand(
                     f"Go to step {step.value}: {step.title}",
                     "Run this step (again)",
-                    lambda step=step: screen.on_step_list_step_chosen(
-                        screen.query_one("#steps").StepChosen(step)
-                    ),
+                    lambda step=step: screen.on_step_list_step_chosen(StepList.StepChosen(step)),
                 )
-        yield SystemCommand("Help", "Keys and the five steps", self.action_help)
+        yield SystemCommand("Help", "Keys and the five steps (F1)", self.action_help)
 
 
 def make_app(
@@ -122,6 +149,7 @@ def make_app(
     *,
     theme: str | None = None,
     lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
+    keymap: dict[str, str] | None = None,
 ) -> SmtpTuiApp:
     """The one factory the command line, the tests and the screenshot script use."""
-    return SmtpTuiApp(options, theme=theme, lab_ports=lab_ports)
+    return SmtpTuiApp(options, theme=theme, lab_ports=lab_ports, keymap=keymap)

@@ -14,7 +14,7 @@ from smtp_tui.core.commands import CommandCheck, check_command, command_verb, eh
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, MxHost, make_resolver
 from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult
-from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones
+from smtp_tui.core.dnsbl_catalogue import Zone, select_zones
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.sender import (
@@ -75,6 +75,7 @@ class SessionController:
     public_address: PublicAddress | None = field(init=False, default=None)
     discovery: tuple[DiscoveryProvider, ...] = field(init=False, default=DEFAULT_PROVIDERS)
     checker: DnsblChecker | None = field(init=False, default=None)
+    zone_problems: list[str] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.transcript = Transcript(
@@ -116,12 +117,11 @@ class SessionController:
         )
         self.checker = DnsblChecker(resolver)
         if not self.zones:
-            try:
-                self.zones = select_zones(
-                    list(self.options.zones_enable), list(self.options.zones_disable)
-                )
-            except ZoneRefused as error:
-                return str(error)
+            self.zones = select_zones(
+                list(self.options.zones_enable),
+                list(self.options.zones_disable),
+                self.zone_problems,
+            )
         return None
 
     # --- the sending side ------------------------------------------------------------------

@@ -132,6 +132,10 @@ class MainScreen(Screen[None]):
             return
         target = parse_blacklist_target(address.address)
         panel.begin(address.describe(), len(zones_for(controller.zones, target)))
+        for problem in controller.zone_problems:
+            self.notify(
+                f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
+            )
         await controller.check_sender(address, panel.add)
         listed = len(panel.summary.listed)
         tab = self.query_one(TabbedContent).get_tab("bl-tab")

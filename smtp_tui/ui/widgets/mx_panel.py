@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
 from smtp_tui.core.dns import MxResult
 
 
-class MxPanel(DataTable[str]):
+def _cells(*values: str) -> list[Text]:
+    # DataTable parses plain str cells as markup; names from DNS must stay literal text.
+    return [Text(value) for value in values]
+
+
+class MxPanel(DataTable[Text]):
     class HostChosen(Message):
         def __init__(self, host: str) -> None:
             self.host = host
@@ -23,17 +29,17 @@ class MxPanel(DataTable[str]):
 
     def show_placeholder(self, text: str) -> None:
         self.clear()
-        self.add_row("", text, "", "", key="-")
+        self.add_row(*_cells("", text, "", ""), key="-")
 
     def show(self, result: MxResult) -> None:
         self.clear()
         if result.null_mx:
-            self.add_row("0", ".", "", "null MX: accepts no mail", key="-")
+            self.add_row(*_cells("0", ".", "", "null MX: accepts no mail"), key="-")
             return
         for host in result.hosts:
             notes = "; ".join(host.notes)
             addresses = ", ".join(host.addresses) or "none"
-            self.add_row(str(host.preference), host.host, addresses, notes, key=host.host)
+            self.add_row(*_cells(str(host.preference), host.host, addresses, notes), key=host.host)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
