@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 
-from smtp_tui.config import Config
 from smtp_tui.lab import Lab
 from smtp_tui.options import build_options, with_lab
 from smtp_tui.plain import ExitCode, run_check
@@ -32,18 +31,7 @@ def time_command(args: list[str], runs: int) -> list[float]:
 async def time_checks(runs: int) -> list[float]:
     times = []
     async with Lab() as lab:
-        base = build_options(
-            config=Config(),
-            target=None,
-            mail_from=None,
-            rcpt_to=None,
-            helo=None,
-            server=None,
-            port=None,
-            dns=None,
-            timeout=5.0,
-            demo=False,
-        )
+        base = build_options(timeout=5.0)
         options = with_lab(base, lab)
         for _ in range(runs):
             start = time.perf_counter()

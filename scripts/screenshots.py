@@ -14,7 +14,6 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent
 
-from smtp_tui.config import Config
 from smtp_tui.options import build_options
 from smtp_tui.ui.app import make_app
 
@@ -38,19 +37,7 @@ async def enter(pilot: Pilot[object], times: int = 1) -> None:
 async def shoot(
     name: str, target: str | None, size: tuple[int, int], steps: Steps, ip: str | None = None
 ) -> None:
-    options = build_options(
-        config=Config(),
-        target=target,
-        mail_from=None,
-        rcpt_to=None,
-        helo=None,
-        server=None,
-        port=None,
-        dns=None,
-        timeout=5.0,
-        demo=True,
-        ip=ip,
-    )
+    options = build_options(target=target, timeout=5.0, demo=True, ip=ip)
     app = make_app(options, lab_ports=LAB_PORTS)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)

@@ -74,21 +74,22 @@ def parse_server(text: str, default_port: int) -> tuple[str, int]:
 
 def build_options(
     *,
-    config: Config,
-    target: str | None,
-    mail_from: str | None,
-    rcpt_to: str | None,
-    helo: str | None,
-    server: str | None,
-    port: int | None,
-    dns: str | None,
-    timeout: float | None,
-    demo: bool,
+    config: Config | None = None,
+    target: str | None = None,
+    mail_from: str | None = None,
+    rcpt_to: str | None = None,
+    helo: str | None = None,
+    server: str | None = None,
+    port: int | None = None,
+    dns: str | None = None,
+    timeout: float | None = None,
+    demo: bool = False,
     family: AddressFamily = AddressFamily.ANY,
     source: str | None = None,
     ip: str | None = None,
 ) -> SessionOptions:
     """Merge flags and config into SessionOptions; raise InputError for anything unusable."""
+    config = config or Config()
     if port is not None and not 0 < port < 65536:
         raise InputError(f"--port {port}: the port must be a number from 1 to 65535.")
     if timeout is not None and timeout <= 0:

@@ -7,23 +7,18 @@ import sys
 
 import pytest
 
-from smtp_tui.config import Config
 from smtp_tui.options import build_options, with_lab
 from smtp_tui.plain import ExitCode, run_check
 
 
 def options_for(lab, target, **flags):
     base = build_options(
-        config=Config(),
         target=target,
         mail_from=flags.get("mail_from"),
         rcpt_to=flags.get("rcpt_to"),
-        helo=None,
         server=flags.get("server"),
         port=flags.get("port"),
-        dns=None,
         timeout=flags.get("timeout", 2.0),
-        demo=False,
     )
     return with_lab(base, lab)
 

@@ -208,12 +208,14 @@ class SmtpConnection:
         """Validate a command with what this server announced (SMTPUTF8)."""
         return check_command(text, smtputf8="SMTPUTF8" in self.keywords)
 
-    async def _write(self, data: bytes, shown: str) -> None:
+    async def _write(self, data: bytes, *shown: str, timeout: float | None = None) -> None:
+        """Record ``shown`` as sent lines, then write ``data`` and wait until it has left."""
         assert self._writer is not None
-        self.transcript.add(EventKind.SENT, shown, tls=self.tls)
+        for line in shown:
+            self.transcript.add(EventKind.SENT, line, tls=self.tls)
         try:
             self._writer.write(data)
-            async with asyncio.timeout(self.timeouts.command):
+            async with asyncio.timeout(timeout or self.timeouts.command):
                 await self._writer.drain()
         except (ConnectionError, OSError) as error:
             await self._abort()
@@ -379,18 +381,7 @@ class SmtpConnection:
         if not self.is_open or self._writer is None:
             raise NotConnected("Not connected.")
         async with self._lock:
-            for line in lines:
-                self.transcript.add(EventKind.SENT, line, tls=self.tls)
-            try:
-                self._writer.write(payload)
-                async with asyncio.timeout(timeout):
-                    await self._writer.drain()
-            except (ConnectionError, OSError) as error:
-                await self._abort()
-                raise self._fail(ConnectionLost(f"Could not send: {error}.")) from None
-            except TimeoutError:
-                await self._abort()
-                raise self._fail(ReplyTimedOut("The server stopped reading the message.")) from None
+            await self._write(payload, *lines, timeout=timeout)
             return await self.read_reply(timeout, waiting_for="the reply to the message")
 
     async def abort(self) -> None:

@@ -6,7 +6,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from smtp_tui.config import Config
 from smtp_tui.options import build_options
 from smtp_tui.ui.app import SmtpTuiApp, make_app
 
@@ -21,19 +20,7 @@ def demo_app(
     lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
     ip: str | None = None,
 ) -> SmtpTuiApp:
-    options = build_options(
-        config=Config(),
-        target=target,
-        mail_from=None,
-        rcpt_to=None,
-        helo=None,
-        server=None,
-        port=None,
-        dns=None,
-        timeout=timeout,
-        demo=True,
-        ip=ip,
-    )
+    options = build_options(target=target, timeout=timeout, demo=True, ip=ip)
     return make_app(options, lab_ports=lab_ports)
 
 

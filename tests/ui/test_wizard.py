@@ -231,22 +231,10 @@ async def test_help_screen_opens_with_f1():
 
 
 async def test_keys_can_be_remapped_by_binding_id():
-    from smtp_tui.config import Config
     from smtp_tui.options import build_options
     from smtp_tui.ui.app import make_app
 
-    options = build_options(
-        config=Config(),
-        target=None,
-        mail_from=None,
-        rcpt_to=None,
-        helo=None,
-        server=None,
-        port=None,
-        dns=None,
-        timeout=5.0,
-        demo=True,
-    )
+    options = build_options(timeout=5.0, demo=True)
     app = make_app(options, keymap={"explain": "f12"})
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
