@@ -17,7 +17,7 @@ from enum import Enum
 
 import dns.asyncresolver
 
-from smtp_tui.core.addresses import InputError, parse_domain
+from smtp_tui.core.addresses import parse_domain
 from smtp_tui.core.dns import DnsError, DnsFailure, query
 from smtp_tui.core.dnsbl_catalogue import Zone
 from smtp_tui.core.sanitize import sanitize_text
@@ -347,7 +347,6 @@ def zones_for(zones: list[Zone], target: Target) -> list[Zone]:
 __all__ = [
     "BlStatus",
     "DnsblChecker",
-    "InputError",
     "SweepSummary",
     "Target",
     "ZoneResult",

@@ -36,10 +36,6 @@ class Zone:
     access_note: str = ""
     role: str = "default-candidate"
     test_name: str = "test"
-    # Lists whose own rules say 127.0.0.1 is a refusal (URIBL/SURBL) list it in ``errors``;
-    # for every RFC 5782 list it is the "not listed" test point, so an answer of 127.0.0.1 is
-    # a refusal too.
-    extra_note: str = ""
 
     def is_error_code(self, code: str) -> str | None:
         """The refusal meaning of an answer code, or None if it is not a refusal."""

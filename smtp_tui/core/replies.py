@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
 
 from smtp_tui.core.sanitize import sanitize_bytes
 
@@ -23,15 +22,6 @@ MAX_REPLY_LINES = 1000
 # RFC 5321: Reply-code = %x32-35 %x30-35 %x30-39
 _CODE = re.compile(rb"^([2-5][0-5][0-9])")
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
-
-
-class ReplyClass(Enum):
-    """What the first digit of a reply code says."""
-
-    POSITIVE = 2
-    INTERMEDIATE = 3
-    TRANSIENT = 4
-    PERMANENT = 5
 
 
 @dataclass(frozen=True)
@@ -53,20 +43,8 @@ class Reply:
     long_lines_cut: int = 0
 
     @property
-    def reply_class(self) -> ReplyClass:
-        return ReplyClass(self.code // 100)
-
-    @property
     def is_positive(self) -> bool:
         return self.code < 400
-
-    @property
-    def is_transient(self) -> bool:
-        return 400 <= self.code < 500
-
-    @property
-    def is_permanent(self) -> bool:
-        return self.code >= 500
 
     @property
     def text(self) -> str:

@@ -133,13 +133,6 @@ class StepBook:
             for record in self.records.values()
         )
 
-    @property
-    def first_failure(self) -> Step | None:
-        for step in Step:
-            if self.records[step].status is StepStatus.FAILED:
-                return step
-        return None
-
 
 @dataclass(frozen=True)
 class StepResult:

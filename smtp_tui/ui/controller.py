@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from smtp_tui import __version__
-from smtp_tui.core.addresses import InputError, parse_target
+from smtp_tui.core.addresses import InputError
 from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, MxHost, make_resolver
@@ -338,12 +338,3 @@ def parse_host_port(text: str, default_port: int) -> tuple[str, int]:
             raise InputError(f"{words[1]!r} is not a port (1 to 65535).")
         return words[0], int(words[1])
     return parse_server(words[0], default_port)
-
-
-def describe_target(text: str) -> str:
-    """For the title bar: the domain of an address or the domain itself, if it parses."""
-    try:
-        domain, _ = parse_target(text)
-    except InputError:
-        return ""
-    return domain.shown()
