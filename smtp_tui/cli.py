@@ -378,3 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ConfigError) as error:
         print(f"smtp-tui: error: {error}", file=sys.stderr)
         return ExitCode.USAGE
+    except BrokenPipeError:
+        # Output piped into something that stopped reading (`| head`): not an error of ours.
+        from smtp_tui.plain import silence_stdout
+
+        silence_stdout()
+        return ExitCode.OK

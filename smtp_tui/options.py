@@ -193,3 +193,13 @@ def mail_from_command(options: SessionOptions) -> str:
     """The MAIL FROM line for these options (``MAIL FROM:<>`` for the null sender)."""
     sender = effective_sender(options)
     return "MAIL FROM:<>" if sender == "<>" else f"MAIL FROM:<{sender}>"
+
+
+def sender_domain(options: SessionOptions) -> str | None:
+    """The MAIL FROM domain, for the domain lists and SPF (None: null sender or no domain)."""
+    sender = effective_sender(options)
+    domain = sender.rpartition("@")[2] if sender != "<>" else ""
+    try:
+        return parse_domain(domain).ascii if domain else None
+    except InputError:
+        return None

@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import sys
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import dns.asyncresolver
 
@@ -28,7 +29,7 @@ from smtp_tui.core.dnsbl_catalogue import select_zones
 from smtp_tui.core.explain import explain_reply
 from smtp_tui.core.journal import open_journal
 from smtp_tui.core.replies import Reply
-from smtp_tui.core.sender import check_sending_host
+from smtp_tui.core.sender import check_sending_side
 from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
 from smtp_tui.core.transcript import Transcript, TranscriptEvent, TranscriptMeta, to_json_records
 from smtp_tui.core.verdict import SenderFindings, Verdict, judge, sender_findings
@@ -40,6 +41,7 @@ from smtp_tui.options import (
     effective_sender,
     mail_from_command,
     parse_server,
+    sender_domain,
     with_lab,
 )
 
@@ -50,10 +52,53 @@ _REJECTED = {
 }
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after a broken pipe, so nothing more can fail on it."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class Output(Protocol):
+    """Where plain mode writes: stdout, a StringIO in tests."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+class PipeSafeOutput:
+    """stdout that survives its reader going away (`| head`): further writes are dropped, so
+    the dialogue still finishes (the journal keeps every line) and the exit code stays true."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.closed = False
+
+    def write(self, text: str) -> int:
+        if not self.closed:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self._close()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._close()
+
+    def _close(self) -> None:
+        self.closed = True
+        silence_stdout()
+
+
 class Reporter:
     """Writes what happens to stdout: marked text lines, or JSON lines."""
 
-    def __init__(self, out: TextIO, *, as_json: bool = False) -> None:
+    def __init__(self, out: Output, *, as_json: bool = False) -> None:
         self.out = out
         self.as_json = as_json
 
@@ -93,12 +138,12 @@ async def run_check(
     options: SessionOptions,
     *,
     quit_after: str = "rcpt",
-    out: TextIO | None = None,
+    out: Output | None = None,
     as_json: bool = False,
     flags: PlainFlags | None = None,
 ) -> int:
     """Run the steps in order; return an ExitCode. ``options.demo`` starts the lab first."""
-    reporter = Reporter(out or sys.stdout, as_json=as_json)
+    reporter = Reporter(out or PipeSafeOutput(), as_json=as_json)
     if options.demo:
         from smtp_tui.lab import Lab
 
@@ -167,22 +212,20 @@ async def _check_sender(
         zones = [zone for zone in LAB_ZONES if zone.zone_id != "lab-silent"]
     else:
         zones = select_zones(list(options.zones_enable), list(options.zones_disable))
-    transcript.info(f"Checking the sending IP {options.ip} against {len(zones)} DNS lists ...")
-    results, identity = await check_sending_host(
-        DnsblChecker(resolver), zones, options.ip, effective_helo(options)
+    domain = sender_domain(options)
+    also = f" and the MAIL FROM domain {domain}" if domain else ""
+    transcript.info(f"Checking the sending IP {options.ip}{also} against DNS lists ...")
+    report = await check_sending_side(
+        DnsblChecker(resolver), zones, options.ip, effective_helo(options), domain
     )
-    summary = SweepSummary(results)
-    transcript.info(f"Blacklists for {options.ip}: {summary.line()}.")
-    for result in summary.listed:
-        transcript.warning(
-            f"{options.ip} is listed on {result.zone.zone}: {', '.join(result.meanings)}"
-            + (f" (removal: {result.url})" if result.url else "")
-        )
-    for line in identity.lines():
+    transcript.info(f"Blacklists: {SweepSummary(report.results).line()}.")
+    for line in sender_findings(report).listings:
+        transcript.warning(line)
+    for line in report.lines():
         transcript.info(line)
-    for problem in identity.problems:
+    for problem in report.problems():
         transcript.warning(problem)
-    return sender_findings(results, identity)
+    return sender_findings(report)
 
 
 @dataclass(frozen=True)

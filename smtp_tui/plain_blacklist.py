@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import TextIO
 
 from smtp_tui.core.addresses import InputError
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver
@@ -25,6 +24,7 @@ from smtp_tui.core.dnsbl import (
 from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones, zone_named
 from smtp_tui.core.sender import check_identity, spf_record
 from smtp_tui.exit_codes import ExitCode
+from smtp_tui.plain import Output, PipeSafeOutput
 
 
 def result_lines(result: ZoneResult) -> list[str]:
@@ -63,7 +63,7 @@ async def run_blacklist(
     timeout: float,
     as_json: bool,
     helo: str | None,
-    out: TextIO,
+    out: Output,
 ) -> int:
     target = parse_target(target_text)
     try:
@@ -98,7 +98,7 @@ async def run_blacklist(
     return ExitCode.LISTED if summary.listed else ExitCode.OK
 
 
-async def _identity(resolver: object, target: Target, helo: str | None, out: TextIO) -> None:
+async def _identity(resolver: object, target: Target, helo: str | None, out: Output) -> None:
     if target.kind == "domain":
         record = await spf_record(resolver, target.label)  # type: ignore[arg-type]
         out.write(f"SPF of {target.text}: {record or 'none published'}\n")
@@ -147,7 +147,7 @@ def blacklist_main(
                 timeout=timeout or 5.0,
                 as_json=as_json,
                 helo=helo or config.helo,
-                out=sys.stdout,
+                out=PipeSafeOutput(),  # type: ignore[arg-type],
             )
         )
     except (InputError, ZoneRefused) as error:
@@ -175,5 +175,5 @@ async def _demo(
             timeout=timeout,
             as_json=as_json,
             helo=helo or lab.helo,
-            out=sys.stdout,
+            out=PipeSafeOutput(),  # type: ignore[arg-type],
         )

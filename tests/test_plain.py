@@ -176,8 +176,9 @@ def test_check_with_ip_adds_blacklist_evidence_to_the_verdict():
         "check", "--demo", "--ip", "127.0.25.66", "--timeout", "2", "alice@blocked.test"
     )
     assert result.returncode == ExitCode.RCPT_REJECTED
-    assert "!!! 127.0.25.66 is listed on bl.dnsbl.test" in result.stdout
-    assert "evidence: Your sending IP is listed: bl.dnsbl.test" in result.stdout
+    assert "!!! Your sending IP 127.0.25.66 is listed on bl.dnsbl.test" in result.stdout
+    assert "evidence: Your sending IP 127.0.25.66 is listed on bl.dnsbl.test" in result.stdout
+    assert "=== SPF of lab.test: v=spf1 ip4:127.0.0.1 -all" in result.stdout
     assert (
         "next: Request removal once the cause is fixed: https://bl.dnsbl.test/lookup"
         in result.stdout
@@ -261,3 +262,22 @@ def test_quit_after_data_needs_the_data_flag():
     result = run_cli("check", "--demo", "--quit-after", "data", "alice@example.test")
     assert result.returncode == ExitCode.USAGE
     assert "add --data" in result.stderr
+
+
+def test_output_survives_its_reader_going_away(monkeypatch):
+    import smtp_tui.plain as plain
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError
+
+        def flush(self):
+            raise BrokenPipeError
+
+    silenced = []
+    monkeypatch.setattr(plain, "silence_stdout", lambda: silenced.append(True))
+    output = plain.PipeSafeOutput(ClosedPipe())
+    output.write("line\n")
+    output.flush()
+    output.write("more\n")
+    assert output.closed and silenced == [True]

@@ -15,7 +15,7 @@ import dns.asyncresolver
 import dns.reversename
 
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver, parse_dns_server, query
-from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult, zones_for
+from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult, zones_for
 from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
 from smtp_tui.core.dnsbl_catalogue import Zone
 from smtp_tui.core.sanitize import sanitize_text
@@ -188,19 +188,63 @@ async def spf_record(resolver: dns.asyncresolver.Resolver, domain: str) -> str |
     return None
 
 
-async def check_sending_host(
+@dataclass
+class SenderReport:
+    """Everything learned about the sending side: its IP on the lists and in reverse DNS, and
+    the MAIL FROM domain on the domain lists with its SPF record."""
+
+    address: str
+    ip_results: list[ZoneResult]
+    identity: IdentityReport | None = None
+    domain: str | None = None
+    domain_results: list[ZoneResult] | None = None
+    spf: str | None = None
+
+    @property
+    def results(self) -> list[ZoneResult]:
+        return self.ip_results + (self.domain_results or [])
+
+    def lines(self) -> list[str]:
+        """The findings besides each list's row: reverse DNS, the domain's lists and SPF."""
+        lines = self.identity.lines() if self.identity else []
+        if self.domain is not None:
+            listed = sum(r.status is BlStatus.LISTED for r in self.domain_results or [])
+            lines.append(f"MAIL FROM domain {self.domain}: listed on {listed} domain list(s)")
+            lines.append(f"SPF of {self.domain}: {self.spf or 'none published'}")
+        return lines
+
+    def problems(self) -> list[str]:
+        problems = list(self.identity.problems) if self.identity else []
+        if self.domain is not None and self.spf is None:
+            problems.append(
+                f"{self.domain} publishes no SPF record: many receivers distrust mail from it."
+            )
+        return problems
+
+
+async def check_sending_side(
     checker: DnsblChecker,
     zones: list[Zone],
     address: str,
     helo: str | None,
+    sender_domain: str | None = None,
     on_result: Callable[[ZoneResult], None] | None = None,
-) -> tuple[list[ZoneResult], IdentityReport]:
-    """The sending IP against every list that fits it (results as they arrive), then its PTR."""
-    target = parse_blacklist_target(address)
-    results: list[ZoneResult] = []
-    async for result in checker.sweep(zones_for(zones, target), target):
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-    identity = await check_identity(checker.resolver, target.text, helo)
-    return results, identity
+) -> SenderReport:
+    """The sending IP and the MAIL FROM domain against every list that fits each (results as
+    they arrive), then the IP's reverse DNS and the domain's SPF record."""
+    report = SenderReport(address, [])
+    targets = [parse_blacklist_target(address)]
+    if sender_domain:
+        targets.append(parse_blacklist_target(sender_domain))
+        report.domain, report.domain_results = targets[1].text, []
+    for target in targets:
+        found = report.ip_results if target.kind != "domain" else report.domain_results
+        assert found is not None
+        async for result in checker.sweep(zones_for(zones, target), target):
+            found.append(result)
+            if on_result is not None:
+                on_result(result)
+    report.identity = await check_identity(checker.resolver, targets[0].text, helo)
+    if sender_domain:
+        report.spf = await spf_record(checker.resolver, targets[1].label)
+    return report

@@ -17,11 +17,11 @@ from smtp_tui.core.connection import (
     ServerProtocolError,
 )
 from smtp_tui.core.dns import DnsError, DnsFailure
-from smtp_tui.core.dnsbl import BlStatus, ZoneResult
+from smtp_tui.core.dnsbl import BlStatus
 from smtp_tui.core.explain import explain_reply
 from smtp_tui.core.probes import diagnose
 from smtp_tui.core.replies import Reply
-from smtp_tui.core.sender import IdentityReport
+from smtp_tui.core.sender import SenderReport
 from smtp_tui.core.session import Step, StepStatus, TestSession
 
 
@@ -30,7 +30,7 @@ class SenderFindings:
     """What the blacklist check learned about the sending side (filled by the blacklist issue's
     engine, or left empty)."""
 
-    listings: tuple[str, ...] = ()  # "zone: meaning (removal URL)"
+    listings: tuple[str, ...] = ()  # "Your sending IP 192.0.2.1 is listed on zone: meaning"
     removal_urls: tuple[str, ...] = ()
     identity_problems: tuple[str, ...] = ()  # PTR missing, FCrDNS or EHLO mismatch
 
@@ -72,13 +72,19 @@ class Verdict:
         return "\n".join(lines)
 
 
-def sender_findings(results: list[ZoneResult], identity: IdentityReport | None) -> SenderFindings:
-    """What the blacklist sweep and the reverse-DNS check found, as verdict evidence."""
-    listed = [result for result in results if result.status is BlStatus.LISTED]
+def sender_findings(report: SenderReport | None) -> SenderFindings:
+    """What the blacklist sweeps and the reverse-DNS check found, as verdict evidence."""
+    if report is None:
+        return SenderFindings()
+    listed = [result for result in report.results if result.status is BlStatus.LISTED]
     return SenderFindings(
-        listings=tuple(f"{r.zone.zone}: {', '.join(r.meanings)}" for r in listed),
+        listings=tuple(
+            f"{'Your sender domain' if r.target == report.domain else 'Your sending IP'} "
+            f"{r.target} is listed on {r.zone.zone}: {', '.join(r.meanings)}"
+            for r in listed
+        ),
         removal_urls=tuple(dict.fromkeys(r.url for r in listed if r.url)),
-        identity_problems=identity.problems if identity else (),
+        identity_problems=report.identity.problems if report.identity else (),
     )
 
 
@@ -94,8 +100,7 @@ def judge(session: TestSession, findings: SenderFindings | None = None) -> Verdi
     verdict = _judge_steps(session)
     evidence = list(verdict.evidence)
     steps = list(verdict.next_steps)
-    for listing in findings.listings:
-        evidence.append(f"Your sending IP is listed: {listing}")
+    evidence += findings.listings
     for problem in findings.identity_problems:
         evidence.append(problem)
     if findings.removal_urls:

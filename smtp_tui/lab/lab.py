@@ -167,7 +167,7 @@ def describe_lab(info: LabInfo) -> str:
         "Domains: example.test (alice, bob), failover.test, implicit.test, nullmx.test,",
         "  cname.test, equal.test, iplit.test, noaddr.test, empty.test, bücher.test,",
         "  greylist.test, blocked.test, tarpit.test, garbage.test, tls.test, portblock.test,",
-        "  inject.test, noehlo.test, hangup.test; nowhere.test does not exist,",
+        "  inject.test, noehlo.test, hangup.test, flood.test; nowhere.test does not exist,",
         "  servfail.test answers SERVFAIL, blackhole.test never answers.",
         "DNS lists: bl.dnsbl.test (127.0.25.66 listed), refuse.dnsbl.test, everything.dnsbl.test,",
         "  dbl.dnsbl.test (listed.test listed).",

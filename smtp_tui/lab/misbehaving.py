@@ -68,3 +68,28 @@ class StartTlsInjector:
             pass
         finally:
             writer.close()
+
+
+class FloodProtocol(asyncio.Protocol):
+    """Greets with a multi-line reply that never ends: continuation lines, as fast as the
+    connection takes them, until the client hangs up."""
+
+    LINE = b"220-flood " + b"x" * 100 + b"\r\n"
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.WriteTransport)
+        self.transport = transport
+        self.open = True
+        asyncio.get_running_loop().create_task(self._flood())
+
+    async def _flood(self) -> None:
+        chunk = self.LINE * 100
+        while self.open and not self.transport.is_closing():
+            self.transport.write(chunk)
+            await asyncio.sleep(0)  # let the loop (and the client) breathe
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.open = False
+
+    def data_received(self, data: bytes) -> None:
+        pass

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from smtp_tui.lab.misbehaving import (
+    FloodProtocol,
     GarbageProtocol,
     HangUpProtocol,
     StartTlsInjector,
@@ -149,5 +150,11 @@ SCENARIOS: tuple[Scenario, ...] = (
         "mx.hangup.test",
         "accepts the connection and hangs up at once",
         smtp=lambda certificates: HangUpProtocol,
+    ),
+    Scenario(
+        "127.0.25.13",
+        "mx.flood.test",
+        "a greeting that never ends (a flood)",
+        smtp=lambda certificates: FloodProtocol,
     ),
 )

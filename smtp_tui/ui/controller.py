@@ -13,16 +13,16 @@ from smtp_tui.core.addresses import InputError
 from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, rcpt_to
 from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, MxHost, make_resolver
-from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult
+from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult
 from smtp_tui.core.dnsbl_catalogue import Zone, select_zones
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.sender import (
     DEFAULT_PROVIDERS,
     DiscoveryProvider,
-    IdentityReport,
     PublicAddress,
-    check_sending_host,
+    SenderReport,
+    check_sending_side,
     discover_public_ip,
 )
 from smtp_tui.core.session import ExtraResult, Step, StepResult, StepStatus, TestSession
@@ -36,6 +36,7 @@ from smtp_tui.options import (
     effective_sender,
     mail_from_command,
     parse_server,
+    sender_domain,
     with_lab,
 )
 
@@ -70,8 +71,7 @@ class SessionController:
     history: list[str] = field(init=False, default_factory=list)
     lab_note: str = field(init=False, default="")
     zones: list[Zone] = field(init=False, default_factory=list)
-    blacklist_results: list[ZoneResult] = field(init=False, default_factory=list)
-    identity: IdentityReport | None = field(init=False, default=None)
+    sender_report: SenderReport | None = field(init=False, default=None)
     public_address: PublicAddress | None = field(init=False, default=None)
     discovery: tuple[DiscoveryProvider, ...] = field(init=False, default=DEFAULT_PROVIDERS)
     checker: DnsblChecker | None = field(init=False, default=None)
@@ -135,28 +135,30 @@ class SessionController:
     async def check_sender(
         self, address: PublicAddress, on_result: Callable[[ZoneResult], None]
     ) -> None:
-        """Sweep the blacklists for ``address`` (results as they arrive), then its PTR."""
+        """Sweep the lists for the sending IP and the MAIL FROM domain (results as they
+        arrive), then the IP's reverse DNS and the domain's SPF record."""
         assert self.checker is not None
         self.public_address = address
-        self.blacklist_results = []
-        self.blacklist_results, self.identity = await check_sending_host(
-            self.checker, self.zones, address.address, effective_helo(self.options), on_result
+        self.sender_report = await check_sending_side(
+            self.checker,
+            self.zones,
+            address.address,
+            effective_helo(self.options),
+            sender_domain(self.options),
+            on_result,
         )
 
     def findings(self) -> SenderFindings:
-        return sender_findings(self.blacklist_results, self.identity)
+        return sender_findings(self.sender_report)
 
     def sender_warnings(self) -> list[str]:
-        """Shown before EHLO: a listed sending IP, or a PTR that does not fit the EHLO name."""
-        address = self.public_address.address if self.public_address else "?"
-        warnings = [
-            f"! Your sending IP {address} is listed on {r.zone.zone} ({', '.join(r.meanings)})."
-            for r in self.blacklist_results
-            if r.status is BlStatus.LISTED
-        ]
-        if self.identity:
-            warnings += [f"! {problem}" for problem in self.identity.problems]
-        return warnings
+        """Shown before EHLO: a listed sending IP or domain, or a PTR that does not fit the
+        EHLO name."""
+        report = self.sender_report
+        if report is None:
+            return []
+        warnings = [f"! {line}." for line in self.findings().listings]
+        return warnings + [f"! {problem}" for problem in report.problems()]
 
     @property
     def book(self):

@@ -154,3 +154,13 @@ async def test_failover_domain_lists_a_dead_primary_first(session, lab):
     assert hosts[0].host == "down.failover.test"
     assert (await session.connect(hosts[0].addresses[0], lab.smtp_port)).status is StepStatus.FAILED
     assert (await session.connect(hosts[1].addresses[0], lab.smtp_port)).status is StepStatus.PASSED
+
+
+async def test_a_flooding_server_is_cut_off_with_memory_bounded(transcript, lab):
+    connection = SmtpConnection(transcript, timeouts=Timeouts.all(0.5))
+    with pytest.raises(ReplyTimedOut):
+        await connection.connect("127.0.25.13", lab.smtp_port)
+    assert not connection.is_open
+    # The endless reply never completed, so none of it reached the transcript.
+    assert len(transcript.events) < 5
+    assert "part of a reply had arrived" in transcript.events[-1].text

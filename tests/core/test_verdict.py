@@ -106,7 +106,7 @@ async def test_greylisting_is_not_a_fault(session, lab):
 async def test_listed_sending_ip_is_your_side_with_removal_steps(session, lab, target):
     await run_steps(session, lab, target)
     findings = SenderFindings(
-        listings=("bl.dnsbl.test: 127.0.0.2 spam source",),
+        listings=("Your sending IP 127.0.0.1 is listed on bl.dnsbl.test: spam source",),
         removal_urls=("https://bl.dnsbl.test/lookup?ip=127.0.0.1",),
     )
     verdict = judge(session, findings)

@@ -8,7 +8,7 @@ from tests.ui.conftest import demo_app, settle
 def panel_text(app) -> str:
     return "\n".join(
         str(app.screen.query_one(f"#{name}", Static).render())
-        for name in ("bl-summary", "bl-identity", "bl-results")
+        for name in ("bl-summary", "bl-identity", "bl-mx", "bl-results")
     )
 
 
@@ -21,6 +21,13 @@ async def test_a_clean_sending_ip_in_the_demo():
         assert "0 listed" in text and "could not check" in text
         assert "✔ not-listed" in text and "! broken" in text and "? refused" in text
         assert "PTR of 127.0.0.1: client.lab.test" in text
+        assert "MAIL FROM domain lab.test: listed on 0 domain list(s)" in text
+        assert "SPF of lab.test: v=spf1 ip4:127.0.0.1 -all" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "For information, the MX 127.0.25.1: 0 listed" in panel_text(app)
 
 
 async def test_a_listed_sending_ip_shows_reason_url_and_warns_before_ehlo():
@@ -41,7 +48,7 @@ async def test_a_listed_sending_ip_shows_reason_url_and_warns_before_ehlo():
             await pilot.press("enter")
             await settle(pilot)
         summary = str(app.screen.query_one("#summary", Static).render())
-        assert "Your sending IP is listed: bl.dnsbl.test" in summary
+        assert "Your sending IP 127.0.25.66 is listed on bl.dnsbl.test" in summary
 
 
 async def test_ctrl_r_checks_again():

@@ -241,3 +241,17 @@ async def test_keys_can_be_remapped_by_binding_id():
         await pilot.press("f12")
         await pilot.pause()
         assert type(app.screen).__name__ == "ExplainScreen"
+
+
+async def test_a_malformed_domain_gets_a_clear_error_and_nothing_breaks():
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        command(app).value = "not a domain"
+        await press_enter_and_settle(pilot)
+        assert "spaces" in text_of(app, "status")
+        assert app.controller.book.status(Step.MX) is StepStatus.CURRENT
+        command(app).value = "nobody@nowhere.test"
+        await press_enter_and_settle(pilot)
+        assert app.controller.book.status(Step.MX) is StepStatus.FAILED
+        assert "does not exist" in text_of(app, "summary")  # the verdict, as things stand

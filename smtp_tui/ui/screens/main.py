@@ -26,7 +26,7 @@ from smtp_tui.core.session import Step, StepStatus
 from smtp_tui.core.steps import Extra
 from smtp_tui.core.transcript import to_markdown
 from smtp_tui.core.verdict import judge
-from smtp_tui.options import effective_helo, effective_sender
+from smtp_tui.options import effective_helo, effective_sender, sender_domain
 from smtp_tui.ui.clipboard import copy_everywhere
 from smtp_tui.ui.controller import STEP_KEYS, Outcome, SessionController
 from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen
@@ -130,8 +130,12 @@ class MainScreen(Screen[None]):
         except DiscoveryFailed as error:
             panel.show_problem(str(error))
             return
-        target = parse_blacklist_target(address.address)
-        panel.begin(address.describe(), len(zones_for(controller.zones, target)))
+        targets = [parse_blacklist_target(address.address)]
+        domain = sender_domain(controller.options)
+        if domain:
+            targets.append(parse_blacklist_target(domain))
+        total = sum(len(zones_for(controller.zones, target)) for target in targets)
+        panel.begin(address.describe(), total, domain)
         for problem in controller.zone_problems:
             self.notify(
                 f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
@@ -140,12 +144,22 @@ class MainScreen(Screen[None]):
         listed = len(panel.summary.listed)
         tab = self.query_one(TabbedContent).get_tab("bl-tab")
         tab.label = f"Blacklists ({listed} listed)"
-        if controller.identity is not None:
-            panel.show_identity(controller.identity)
+        if controller.sender_report is not None:
+            panel.show_findings(controller.sender_report)
         if self.shown_step is Step.EHLO:
             self.panel.show_hint(self._hint(Step.EHLO, ""))
         if self.shown_step is None and controller.session is not None:
             self.panel.show_summary(controller.book, self.verdict_text())
+
+    @work(group="mx-lists", exit_on_error=False)
+    async def check_mx_lists(self, address: str) -> None:
+        """For information: is the MX we connected to on the IP lists?"""
+        checker = self.controller.checker
+        if checker is None:
+            return
+        target = parse_blacklist_target(address)
+        results = [r async for r in checker.sweep(zones_for(self.controller.zones, target), target)]
+        self.query_one(BlacklistPanel).show_mx(address, results)
 
     def action_recheck_blacklists(self) -> None:
         if self.controller.checker is not None:
@@ -290,6 +304,9 @@ class MainScreen(Screen[None]):
         if outcome.step is Step.MX and session.mx is not None:
             self.query_one(MxPanel).show(session.mx)
             self._update_title()
+        peer = session.connection.peer
+        if outcome.step is Step.CONNECT and outcome.reply is not None and peer:
+            self.check_mx_lists(peer[0])
         following = self._next_stage(step, outcome)
         if following is not _STAY:
             self.show(following)  # type: ignore[arg-type]
@@ -301,7 +318,9 @@ class MainScreen(Screen[None]):
             self.panel.command.value = f"HELO {effective_helo(controller.options)}"
             self.panel.show_hint("The server does not understand EHLO: try the older HELO.")
         self._show_outcome(outcome)
-        if self.shown_step is None:
+        failed = outcome.result is not None and outcome.result.status is StepStatus.FAILED
+        if self.shown_step is None or failed:
+            # The verdict as things stand: the test may well end here.
             self.panel.show_summary(controller.book, self.verdict_text())
         self._refresh_steps()
 

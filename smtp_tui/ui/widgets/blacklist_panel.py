@@ -8,11 +8,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from smtp_tui.core.dnsbl import BlStatus, SweepSummary, ZoneResult
-from smtp_tui.core.sender import IdentityReport
+from smtp_tui.core.sender import SenderReport
 
 
-def result_text(result: ZoneResult) -> str:
-    head = f"{result.status.symbol} {result.status.word:<10} {result.zone.zone}"
+def result_text(result: ZoneResult, address: str = "") -> str:
+    target = "" if result.target == address else f"  ({result.target})"
+    head = f"{result.status.symbol} {result.status.word:<10} {result.zone.zone}{target}"
     if result.status is BlStatus.LISTED:
         lines = [
             head,
@@ -43,19 +44,22 @@ class BlacklistPanel(VerticalScroll):
         self.summary = SweepSummary()
         self.total = 0
         self.address = ""
+        self.domain: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="bl-summary", markup=False)
         yield Static("", id="bl-identity", markup=False)
+        yield Static("", id="bl-mx", markup=False)
         yield Static("", id="bl-results", markup=False)
 
     def _set(self, widget_id: str, text: str) -> None:
         self.query_one(f"#{widget_id}", Static).update(text)
 
-    def begin(self, address: str, total: int) -> None:
+    def begin(self, address: str, total: int, domain: str | None = None) -> None:
         self.summary = SweepSummary()
         self.total = total
         self.address = address
+        self.domain = domain
         self._set("bl-identity", "")
         self._set("bl-results", "")
         self._show_summary()
@@ -65,17 +69,31 @@ class BlacklistPanel(VerticalScroll):
         # Listings first, then what could not be checked, then the clean lists.
         rank = {BlStatus.LISTED: 0, BlStatus.NOT_LISTED: 2}
         ordered = sorted(self.summary.results, key=lambda r: (rank.get(r.status, 1), r.zone.zone))
-        self._set("bl-results", "\n".join(result_text(r) for r in ordered))
+        ip = self.address.split(" ")[0]
+        self._set("bl-results", "\n".join(result_text(r, ip) for r in ordered))
         self._show_summary()
 
     def _show_summary(self) -> None:
         done = len(self.summary.results)
         progress = f" · checking {done}/{self.total} …" if done < self.total else ""
-        self._set("bl-summary", f"Sending IP {self.address}\n{self.summary.line()}{progress}")
+        domain = f"\nMAIL FROM domain {self.domain}" if self.domain else ""
+        self._set(
+            "bl-summary", f"Sending IP {self.address}{domain}\n{self.summary.line()}{progress}"
+        )
 
-    def show_identity(self, report: IdentityReport) -> None:
-        lines = report.lines() + [f"! {problem}" for problem in report.problems]
+    def show_findings(self, report: SenderReport) -> None:
+        lines = report.lines() + [f"! {problem}" for problem in report.problems()]
         self._set("bl-identity", "\n".join(lines))
+
+    def show_mx(self, address: str, results: list[ZoneResult]) -> None:
+        """For information: the MX the session connected to, on the IP lists."""
+        summary = SweepSummary(list(results))
+        listed = ", ".join(r.zone.zone for r in summary.listed)
+        self._set(
+            "bl-mx",
+            f"For information, the MX {address}: {summary.line()}"
+            + (f" ({listed})" if listed else ""),
+        )
 
     def show_problem(self, text: str) -> None:
         self._set("bl-summary", text)
