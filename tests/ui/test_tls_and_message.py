@@ -108,4 +108,5 @@ async def test_port_25_refused_then_f9_probes_587_and_465():
         await pilot.press("f9")
         await settle(pilot)
         assert "block on the sending side" in text_of(app, "status")
-        assert "Verdict" not in text_of(app, "summary")
+        summary = text_of(app, "summary")
+        assert "Verdict (yours side)" in summary and "block on the sending side" in summary

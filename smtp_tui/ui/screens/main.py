@@ -466,6 +466,7 @@ class MainScreen(Screen[None]):
             self.panel.show_result(StepStatus.WARNING, message)
         else:
             self.panel.show_error(message)
+        self.panel.show_summary(self.controller.book, self.verdict_text())
 
     def action_explain(self) -> None:
         self.app.push_screen(ExplainScreen())
