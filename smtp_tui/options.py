@@ -156,13 +156,20 @@ def _check_helo(name: str) -> None:
 class LabPorts(Protocol):
     """What options need to know of a running practice lab (smtp_tui.lab.LabInfo)."""
 
-    dns: str
-    smtp_port: int
-    submission_port: int
-    smtps_port: int
-    recipient: str
-    sender: str
-    helo: str
+    @property
+    def dns(self) -> str: ...
+    @property
+    def smtp_port(self) -> int: ...
+    @property
+    def submission_port(self) -> int: ...
+    @property
+    def smtps_port(self) -> int: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def helo(self) -> str: ...
 
 
 def with_lab(options: SessionOptions, lab: LabPorts) -> SessionOptions:

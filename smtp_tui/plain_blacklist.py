@@ -138,7 +138,8 @@ def blacklist_main(
         if demo:
             return asyncio.run(_demo(target, zones, timeout or 2.0, as_json, helo))
         chosen = choose_zones(zones, config.blacklists_enable, config.blacklists_disable, kind_hint)
-        choice = parse_dns_server(dns or config.dns) if (dns or config.dns) else ResolverChoice()
+        resolver_text = dns or config.dns
+        choice = parse_dns_server(resolver_text) if resolver_text else ResolverChoice()
         return asyncio.run(
             run_blacklist(
                 target,
@@ -147,7 +148,7 @@ def blacklist_main(
                 timeout=timeout or 5.0,
                 as_json=as_json,
                 helo=helo or config.helo,
-                out=PipeSafeOutput(),  # type: ignore[arg-type],
+                out=PipeSafeOutput(),
             )
         )
     except (InputError, ZoneRefused) as error:
@@ -175,5 +176,5 @@ async def _demo(
             timeout=timeout,
             as_json=as_json,
             helo=helo or lab.helo,
-            out=PipeSafeOutput(),  # type: ignore[arg-type],
+            out=PipeSafeOutput(),
         )

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 POLICY_WORDS = ("policy", "pbl", "dyna", "noptr", "generic rdns", "no rdns", "neighbourhood")
 
@@ -66,12 +67,12 @@ class DeadZone:
     behaviour: str
 
 
-def _data() -> dict[str, object]:
+def _data() -> dict[str, Any]:
     text = resources.files("smtp_tui.core").joinpath("data/dnsbl_zones.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
-def _zone_from(item: dict[str, object]) -> Zone:
+def _zone_from(item: dict[str, Any]) -> Zone:
     extra = item.get("extra") or {}
     assert isinstance(extra, dict)
     ipv6 = item.get("ipv6")
@@ -100,7 +101,7 @@ def _zone_from(item: dict[str, object]) -> Zone:
 def catalogue() -> tuple[Zone, ...]:
     """Every zone in the shipped catalogue (including optional and key-only ones)."""
     data = _data()
-    return tuple(_zone_from(item) for item in data["zone"])  # type: ignore[union-attr]
+    return tuple(_zone_from(item) for item in data["zone"])
 
 
 @cache
@@ -109,7 +110,7 @@ def dead_zones() -> tuple[DeadZone, ...]:
     return tuple(
         DeadZone(str(d["zone"]), str(d.get("since", "")), str(d.get("behaviour", "")))
         for d in data["dead"]
-    )  # type: ignore[union-attr]
+    )
 
 
 def default_zones() -> list[Zone]:

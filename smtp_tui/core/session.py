@@ -29,7 +29,7 @@ from smtp_tui.core.dns import (
     lookup_mx,
     resolve_addresses,
 )
-from smtp_tui.core.message import build_test_message, queue_id
+from smtp_tui.core.message import DEFAULT_BODY, build_test_message, queue_id
 from smtp_tui.core.probes import PortProbe, diagnose, probe_ports
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import (
@@ -256,7 +256,7 @@ class TestSession:
                     ExtraResult("DATA", False, f"DATA refused ({reply.code})", reply)
                 )
             message = build_test_message(
-                sender, recipient, helo, **({"body": body} if body is not None else {})
+                sender, recipient, helo, body=DEFAULT_BODY if body is None else body
             )
             final = await self.connection.send_lines(
                 list(message.lines), message.payload, timeout=self.timeouts.command * 2

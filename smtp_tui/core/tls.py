@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from smtp_tui.core.sanitize import sanitize_text
 
@@ -108,7 +108,7 @@ def certificate_report(
         return None
     cert = x509.load_der_x509_certificate(der)
     try:
-        san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
         names = [
             sanitize_text(str(v), max_chars=255)
             for v in san.value.get_values_for_type(x509.DNSName)

@@ -250,7 +250,9 @@ def _connect_verdict(
             (f"Greeting: {banner.code} {banner.text}",),
             explanation.next_steps or ("Check your sending IP on block lists.",),
         )
-    kinds = {type(failure) for _, _, failure in failures} or {type(error)}
+    kinds: set[type[BaseException]] = {type(failure) for _, _, failure in failures}
+    if not kinds and error is not None:
+        kinds = {type(error)}
     if kinds <= {ConnectTimedOut}:
         return Verdict(
             "No MX answered on port 25 (timeouts): most often your own network, ISP or cloud "

@@ -285,8 +285,8 @@ class SessionController:
         self.history.append(text)
         verb = command_verb(text)
         if verb == "STARTTLS":
-            result = await session.starttls(text, helo=effective_helo(self.options))
-            return Outcome(Extra.STARTTLS, reply=result.reply, extra=result)
+            tls = await session.starttls(text, helo=effective_helo(self.options))
+            return Outcome(Extra.STARTTLS, reply=tls.reply, extra=tls)
         if verb in ("DATA", "BDAT"):
             return Outcome(
                 step,

@@ -259,11 +259,9 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="network", exit_on_error=False)
     async def submit(self, step: Stage, text: str) -> None:
         verb = command_verb(text)
-        label = (
-            _WAITING_FOR.get(step, f"Waiting for the reply to {verb}")
-            if step
-            else f"Waiting for the reply to {verb}"
-        )
+        label = f"Waiting for the reply to {verb}"
+        if isinstance(step, Step):
+            label = _WAITING_FOR[step]
         self._begin_wait(label)
         try:
             outcome = await self.controller.submit(step, text)
