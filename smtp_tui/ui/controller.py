@@ -28,7 +28,7 @@ from smtp_tui.core.sender import (
 from smtp_tui.core.session import ExtraResult, Step, StepResult, StepStatus, TestSession
 from smtp_tui.core.steps import Extra
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
-from smtp_tui.core.verdict import SenderFindings, sender_findings
+from smtp_tui.core.verdict import SenderFindings, judge, sender_findings
 from smtp_tui.options import (
     LabPorts,
     SessionOptions,
@@ -319,10 +319,15 @@ class SessionController:
             self.journal = open_journal(self.transcript, self.session.domain.ascii)
 
     async def close(self) -> None:
+        """Say QUIT, then end the journal with the verdict (as plain mode does)."""
         if self.session is not None:
             with contextlib.suppress(Exception):
                 await self.session.close()
         if self.journal is not None:
+            if self.session is not None:
+                verdict = judge(self.session, self.findings())
+                for line in verdict.as_text().splitlines():
+                    self.journal.write_line(f"# {line}")
             self.journal.close()
 
 

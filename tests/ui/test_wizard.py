@@ -216,6 +216,8 @@ async def test_ctrl_q_says_quit_to_a_live_server():
         await pilot.pause()
     sent = [e.text for e in app.controller.transcript.events if e.kind.value == "sent"]
     assert sent[-1] == "QUIT"
+    journal = app.controller.journal.path.read_text()
+    assert " -> QUIT" in journal and "# Verdict" in journal
 
 
 async def test_help_screen_opens_with_f1():

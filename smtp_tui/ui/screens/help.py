@@ -31,6 +31,11 @@ Keys
   Ctrl+Q       quit (says QUIT to the server first)
 
 Transcript markers:  -> sent   <-  received   === note   !!! warning   *** error
+Inside TLS:          ~> sent   <~  received
+
+Every session is also written, line by line as it happens, to
+$XDG_STATE_HOME/smtp-tui/transcripts/ (~/.local/state/smtp-tui/transcripts/), so a
+dropped connection loses nothing; it ends with the verdict when you quit.
 """
 
 
