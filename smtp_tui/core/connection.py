@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import ipaddress
 import socket
 import ssl
 import time
@@ -107,6 +108,19 @@ def _connect_error(error: OSError, host: str, port: int) -> ConnectFailed:
     return ConnectFailed(f"Could not connect to {where}: {error.strerror or error}.")
 
 
+def _family_mismatch(host: str, family: AddressFamily) -> str | None:
+    """A plain sentence when an address literal cannot be reached over the chosen family."""
+    try:
+        version = ipaddress.ip_address(host.strip("[]")).version
+    except ValueError:
+        return None  # a name: the resolver picks an address of the right family
+    if family is AddressFamily.IPV4 and version == 6:
+        return f"{host} is an IPv6 address, but IPv4 only was asked for (--ipv4)."
+    if family is AddressFamily.IPV6 and version == 4:
+        return f"{host} is an IPv4 address, but IPv6 only was asked for (--ipv6)."
+    return None
+
+
 class SmtpConnection:
     """One SMTP client connection whose every byte is written to a transcript."""
 
@@ -146,6 +160,9 @@ class SmtpConnection:
         if label and label != host:
             shown = f"{label} [{host}]"
         self.transcript.info(f"Connecting to {shown} port {port} ...")
+        mismatch = _family_mismatch(host, family)
+        if mismatch:
+            raise self._fail(ConnectFailed(mismatch))
         local_addr = (source, 0) if source else None
         try:
             async with asyncio.timeout(self.timeouts.connect):

@@ -164,3 +164,49 @@ async def test_a_flooding_server_is_cut_off_with_memory_bounded(transcript, lab)
     # The endless reply never completed, so none of it reached the transcript.
     assert len(transcript.events) < 5
     assert "part of a reply had arrived" in transcript.events[-1].text
+
+
+async def test_a_reset_connection_is_its_own_error(transcript):
+    import socket
+    import struct
+
+    async def reset(reader, writer):
+        writer.write(b"220 hello\r\n")
+        await writer.drain()
+        await reader.readline()
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()  # with linger 0: a TCP RST, not a FIN
+
+    server = await asyncio.start_server(reset, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        connection = SmtpConnection(transcript, timeouts=Timeouts.all(2))
+        await connection.connect("127.0.0.1", port)
+        with pytest.raises(ConnectionLost) as caught:
+            await connection.send("EHLO client.lab.test")
+        assert "reset" in str(caught.value)
+    finally:
+        server.close()
+
+
+async def test_a_source_address_this_machine_does_not_have_is_unreachable(transcript, lab):
+    from smtp_tui.core.connection import HostUnreachable
+
+    connection = SmtpConnection(transcript, timeouts=Timeouts.all(2))
+    with pytest.raises(HostUnreachable) as caught:
+        # 192.0.2.1 (TEST-NET) is on no interface here: binding fails before any packet.
+        await connection.connect("127.0.25.1", lab.smtp_port, source="192.0.2.1")
+    assert "source address" in str(caught.value)
+
+
+async def test_address_family_is_respected(transcript, lab):
+    from smtp_tui.core.connection import AddressFamily, ConnectFailed
+
+    connection = SmtpConnection(transcript, timeouts=Timeouts.all(2))
+    with pytest.raises(ConnectFailed) as caught:
+        await connection.connect("127.0.25.1", lab.smtp_port, family=AddressFamily.IPV6)
+    assert "--ipv6" in str(caught.value)
+    banner = await connection.connect("127.0.25.1", lab.smtp_port, family=AddressFamily.IPV4)
+    assert banner.code == 220
+    await connection.close()
