@@ -236,6 +236,12 @@ class SessionController:
     def choose_host(self, host: str) -> None:
         self.chosen_host = host
 
+    def lab_port(self, port: int) -> int:
+        """In the practice lab, 587 and 465 mean the lab's stand-ins for them."""
+        if self.options.demo:
+            return {587: self.options.submission_port, 465: self.options.smtps_port}.get(port, port)
+        return port
+
     def implicit_tls(self, port: int) -> bool:
         """TLS from the first byte: port 465 (or the lab's stand-in for it)."""
         return port in (465, self.options.smtps_port)
@@ -278,6 +284,7 @@ class SessionController:
                 host, port = parse_host_port(text, self.options.port)
             except InputError as error:
                 return Outcome(step, error=str(error))
+            port = self.lab_port(port)
             result = await session.connect_host(host, port, implicit_tls=self.implicit_tls(port))
             if result.status is StepStatus.FAILED and result.reply is None:
                 self._offer_next_host(host)

@@ -110,3 +110,14 @@ async def test_port_25_refused_then_f9_probes_587_and_465():
         assert "block on the sending side" in text_of(app, "status")
         summary = text_of(app, "summary")
         assert "Verdict (yours side)" in summary and "block on the sending side" in summary
+
+
+async def test_picking_port_465_in_the_lab_connects_with_tls_from_the_first_byte():
+    app = demo_app("alice@tls.test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await enter(pilot)
+        command(app).value = "mx.tls.test 465"
+        await enter(pilot)
+        assert app.controller.book.status(Step.CONNECT) is StepStatus.PASSED
+        assert any(line.startswith("<~  220") for line in app.screen.query_one(Log).lines)
