@@ -257,3 +257,21 @@ async def test_a_malformed_domain_gets_a_clear_error_and_nothing_breaks():
         await press_enter_and_settle(pilot)
         assert app.controller.book.status(Step.MX) is StepStatus.FAILED
         assert "does not exist" in text_of(app, "summary")  # the verdict, as things stand
+
+
+async def test_f2_explains_a_pasted_ndr_line():
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        field = app.screen.query_one("#explain-input", Input)
+        assert field.has_focus
+        field.value = "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#explanation", Static).render())
+        assert "sender-ip-blocked" in shown and "Whose side: yours" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)

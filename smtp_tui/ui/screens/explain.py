@@ -47,6 +47,9 @@ class ExplainScreen(ModalScreen[None]):
             yield Input(placeholder="550 5.1.1 <bob@example.com>: User unknown", id="explain-input")
             yield Static("", id="explanation", markup=False)
 
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = sanitize_text(event.value.replace("\r", " ").replace("\n", " "))
