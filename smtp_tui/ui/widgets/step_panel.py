@@ -49,7 +49,14 @@ class StepPanel(VerticalScroll):
         return self.query_one(CommandInput)
 
     def _set(self, widget_id: str, content: str | Content) -> None:
-        self.query_one(f"#{widget_id}", Static).update(content)
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(content)
+        # An empty Static still takes a line; hide it, so the input and reply stay close.
+        # When it has text again, the stylesheet decides (it hides some parts when narrow).
+        if content.plain if isinstance(content, Content) else content:
+            widget.styles.clear_rule("display")
+        else:
+            widget.display = False
 
     def show_step(self, heading: str, lesson: Lesson, prefill: str, hint: str = "") -> None:
         """Show a step ready to be sent; ``heading`` is "Step 3 of 5" or "Optional"."""
@@ -78,13 +85,13 @@ class StepPanel(VerticalScroll):
     def show_check(self, check: CommandCheck | None, *, note: str = "") -> None:
         widget = self.query_one("#check", Static)
         if check is None or (check.ok and not check.warnings):
-            widget.update(note)
+            self._set("check", note)
             widget.set_class(False, "-error")
             return
         lines = [f"✘ {error}" for error in check.errors] + [f"! {w}" for w in check.warnings]
         if note:
             lines.append(note)
-        widget.update("\n".join(lines))
+        self._set("check", "\n".join(lines))
         widget.set_class(not check.ok, "-error")
 
     def show_pending(self, text: str) -> None:
