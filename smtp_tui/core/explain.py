@@ -158,6 +158,10 @@ def explain(code: int | None, enhanced: str | None, text: str = "") -> Explanati
         details.append(f"{enhanced}: {detail.meaning}")
 
     ranked = [entry for entry in (detail, basic) if entry is not None]
+    if positive:
+        # A success speaks through its basic code; a detail such as X.0.0 ("other or undefined
+        # status") is written for failures and would only confuse here.
+        ranked = [e for e in (detail, basic) if e is not None and e.category == "accepted"]
     if known is not None:
         ranked.insert(0, known.entry)
     if not ranked:

@@ -289,3 +289,10 @@ def test_ehlo_keywords_are_explained_with_size_in_mb():
     assert "STARTTLS" in lines[1]
     assert "PLAIN LOGIN" in lines[2]
     assert "private" in lines[3]
+
+
+def test_a_success_with_a_generic_enhanced_code_reads_as_success():
+    explanation = explain_text("250 2.0.0 Ok: queued as 4A1B2C")
+    assert explanation.category == "accepted"
+    assert explanation.meaning == "OK: the command was accepted."
+    assert explain_text("250 2.1.5 Recipient OK").meaning == "The recipient's address is valid."
