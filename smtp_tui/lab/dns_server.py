@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import struct
+from collections.abc import Coroutine
 from importlib import resources
+from typing import Any
 
 import dns.flags
 import dns.message
@@ -37,16 +39,21 @@ def load_lab_zones() -> list[dns.zone.Zone]:
     return zones
 
 
+def _origin(zone: dns.zone.Zone) -> dns.name.Name:
+    assert zone.origin is not None  # zones are loaded with their origin
+    return zone.origin
+
+
 class ZoneAnswerer:
     """Answers queries from zones: CNAME chains inside the zones, wildcards, NXDOMAIN/NODATA."""
 
     def __init__(self, zones: list[dns.zone.Zone]) -> None:
         # Longest origin first, so the most specific zone wins.
-        self.zones = sorted(zones, key=lambda zone: len(zone.origin), reverse=True)
+        self.zones = sorted(zones, key=lambda zone: len(_origin(zone)), reverse=True)
 
     def _zone_for(self, name: dns.name.Name) -> dns.zone.Zone | None:
         for zone in self.zones:
-            if name.is_subdomain(zone.origin):
+            if name.is_subdomain(_origin(zone)):
                 return zone
         return None
 
@@ -113,9 +120,9 @@ class ZoneAnswerer:
 
     @staticmethod
     def _add_soa(response: dns.message.Message, zone: dns.zone.Zone) -> None:
-        soa = zone.get_rdataset(zone.origin, dns.rdatatype.SOA)
+        soa = zone.get_rdataset(_origin(zone), dns.rdatatype.SOA)
         if soa is not None:
-            response.authority.append(ZoneAnswerer._rrset(zone.origin, soa))
+            response.authority.append(ZoneAnswerer._rrset(_origin(zone), soa))
 
 
 class _UdpProtocol(asyncio.DatagramProtocol):
@@ -160,8 +167,8 @@ class LabDnsServer:
         self._tcp: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -9,6 +9,7 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from smtp_tui.lab.dns_server import LabDnsServer
 from smtp_tui.lab.scenarios import (
@@ -107,12 +108,13 @@ class Lab:
 
     @staticmethod
     async def _serve(
-        address: str, port: int, made: object, streams: bool, tls: ssl.SSLContext | None
+        address: str, port: int, made: Any, streams: bool, tls: ssl.SSLContext | None
     ) -> asyncio.Server:
+        # ``made`` is a streams handler or a protocol factory, as the scenario says.
         if streams:
-            return await asyncio.start_server(made, address, port, ssl=tls)  # type: ignore[arg-type]
+            return await asyncio.start_server(made, address, port, ssl=tls)
         loop = asyncio.get_running_loop()
-        return await loop.create_server(made, address, port, ssl=tls)  # type: ignore[arg-type]
+        return await loop.create_server(made, address, port, ssl=tls)
 
     async def stop(self) -> None:
         servers, self._servers = self._servers, []

@@ -22,6 +22,7 @@ from smtp_tui.lab.smtp_server import (
     BlockedClientHandler,
     GreylistHandler,
     LabHandler,
+    LabSMTP,
     NoEhloSMTP,
     smtp_factory,
 )
@@ -58,13 +59,13 @@ def _mx(
     domains: tuple[str, ...],
     *,
     starttls: bool = False,
-    smtp_class: type | None = None,
+    smtp_class: type[LabSMTP] | None = None,
 ) -> Listener:
     def make(certificates: LabCertificates) -> ProtocolFactory:
         handler = handler_class(hostname, domains, LAB_USERS)
         context = certificates.server_context() if starttls else None
-        extra = {"smtp_class": smtp_class} if smtp_class else {}
-        return lambda: smtp_factory(handler, tls_context=context, **extra)
+        chosen = smtp_class or LabSMTP
+        return lambda: smtp_factory(handler, tls_context=context, smtp_class=chosen)
 
     return make
 

@@ -45,6 +45,12 @@ class NoEhloSMTP(LabSMTP):
         await self.push("500 5.5.1 Command unrecognized: EHLO")
 
 
+def _client(session: Session) -> str:
+    """The client's address (aiosmtpd keeps the socket's peer tuple in ``session.peer``)."""
+    peer = session.peer
+    return str(peer[0]) if peer else "?"
+
+
 class LabHandler:
     """A normal MX for ``domains``, which hold ``users``."""
 
@@ -123,7 +129,7 @@ class GreylistHandler(LabHandler):
         rejection = super().recipient_verdict(session, envelope, address)
         if rejection:
             return rejection
-        triple = (str(session.peer[0]), str(envelope.mail_from), address.lower())
+        triple = (_client(session), str(envelope.mail_from), address.lower())
         if triple not in self.seen:
             self.seen.add(triple)
             return (
@@ -137,7 +143,7 @@ class BlockedClientHandler(LabHandler):
     """Rejects every recipient because the client's address is on a blacklist."""
 
     def recipient_verdict(self, session: Session, envelope: Envelope, address: str) -> str | None:
-        client = session.peer[0]
+        client = _client(session)
         return (
             f"554 5.7.1 Service unavailable; Client host [{client}] blocked using "
             f"bl.dnsbl.test; https://bl.dnsbl.test/lookup?ip={client}"

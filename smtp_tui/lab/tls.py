@@ -71,7 +71,7 @@ def make_lab_certificates(folder: Path | None = None) -> LabCertificates:
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
-    alt = [x509.DNSName(name) for name in TLS_NAMES]
+    alt: list[x509.GeneralName] = [x509.DNSName(name) for name in TLS_NAMES]
     alt.append(x509.IPAddress(ipaddress.ip_address("127.0.25.8")))
     leaf = (
         x509.CertificateBuilder()

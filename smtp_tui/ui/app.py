@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -97,7 +98,7 @@ class SmtpTuiApp(App[int]):
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             # Every action of the main screen, by name (the keys are in the footer and F1).
-            actions = [
+            actions: list[tuple[str, str, Callable[[], object]]] = [
                 (
                     "Copy transcript for a ticket",
                     "OSC 52, local clipboard and a file (Ctrl+Y)",
@@ -139,7 +140,7 @@ class SmtpTuiApp(App[int]):
                 yield SystemCommand(
                     f"Go to step {step.value}: {step.title}",
                     "Run this step (again)",
-                    lambda step=step: screen.on_step_list_step_chosen(StepList.StepChosen(step)),
+                    partial(screen.on_step_list_step_chosen, StepList.StepChosen(step)),
                 )
         yield SystemCommand("Help", "Keys and the five steps (F1)", self.action_help)
 

@@ -26,7 +26,7 @@ from smtp_tui.core.sender import (
     discover_public_ip,
 )
 from smtp_tui.core.session import ExtraResult, Step, StepResult, StepStatus, TestSession
-from smtp_tui.core.steps import Extra
+from smtp_tui.core.steps import Extra, StepBook
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
 from smtp_tui.core.verdict import SenderFindings, judge, sender_findings
 from smtp_tui.options import (
@@ -161,7 +161,7 @@ class SessionController:
         return warnings + [f"! {problem}" for problem in report.problems()]
 
     @property
-    def book(self):
+    def book(self) -> StepBook:
         assert self.session is not None
         return self.session.book
 
