@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     except BrokenPipeError:
         # Output piped into something that stopped reading (`| head`): not an error of ours.
-        from smtp_tui.plain import silence_stdout
+        from smtp_tui.plain_output import silence_stdout
 
         silence_stdout()
         return ExitCode.OK

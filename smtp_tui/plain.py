@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import socket
 import sys
 from dataclasses import dataclass
-from typing import Protocol, TextIO
 
 import dns.asyncresolver
 
@@ -26,13 +24,12 @@ from smtp_tui.core.connection import SmtpError, TlsFailed
 from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.dnsbl import DnsblChecker, SweepSummary
 from smtp_tui.core.dnsbl_catalogue import select_zones
-from smtp_tui.core.explain import explain_reply
 from smtp_tui.core.journal import open_journal
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.sender import check_sending_side
 from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
-from smtp_tui.core.transcript import Transcript, TranscriptEvent, TranscriptMeta, to_json_records
-from smtp_tui.core.verdict import SenderFindings, Verdict, judge, sender_findings
+from smtp_tui.core.transcript import Transcript, TranscriptMeta
+from smtp_tui.core.verdict import SenderFindings, judge, sender_findings
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.options import (
     QUIT_AFTER,
@@ -44,94 +41,13 @@ from smtp_tui.options import (
     sender_domain,
     with_lab,
 )
+from smtp_tui.plain_output import Output, PipeSafeOutput, Reporter
 
 _REJECTED = {
     Step.EHLO: ExitCode.EHLO_REJECTED,
     Step.MAIL: ExitCode.MAIL_REJECTED,
     Step.RCPT: ExitCode.RCPT_REJECTED,
 }
-
-
-def silence_stdout() -> None:
-    """Point stdout at /dev/null after a broken pipe, so nothing more can fail on it."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-class Output(Protocol):
-    """Where plain mode writes: stdout, a StringIO in tests."""
-
-    def write(self, text: str, /) -> int: ...
-
-    def flush(self) -> None: ...
-
-
-class PipeSafeOutput:
-    """stdout that survives its reader going away (`| head`): further writes are dropped, so
-    the dialogue still finishes (the journal keeps every line) and the exit code stays true."""
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stdout
-        self.closed = False
-
-    def write(self, text: str) -> int:
-        if not self.closed:
-            try:
-                self.stream.write(text)
-            except BrokenPipeError:
-                self._close()
-        return len(text)
-
-    def flush(self) -> None:
-        if not self.closed:
-            try:
-                self.stream.flush()
-            except BrokenPipeError:
-                self._close()
-
-    def _close(self) -> None:
-        self.closed = True
-        silence_stdout()
-
-
-class Reporter:
-    """Writes what happens to stdout: marked text lines, or JSON lines."""
-
-    def __init__(self, out: Output, *, as_json: bool = False) -> None:
-        self.out = out
-        self.as_json = as_json
-
-    def _write(self, line: str) -> None:
-        self.out.write(line + "\n")
-        self.out.flush()
-
-    def event(self, event: TranscriptEvent) -> None:
-        if self.as_json:
-            self._write(json.dumps(to_json_records([event])[0], ensure_ascii=False))
-        else:
-            self._write(event.plain_line())
-
-    def note(self, text: str) -> None:
-        if not self.as_json:
-            self._write(text)
-
-    def explain(self, reply: Reply) -> None:
-        """After a reply that is not a plain success: what it means, in words."""
-        if self.as_json or reply.code < 400:
-            return
-        explanation = explain_reply(reply)
-        self._write(f"    meaning: {explanation.meaning}")
-        self._write(f"    category: {explanation.category}; side: {explanation.side}")
-        for step in explanation.next_steps:
-            self._write(f"    next: {step}")
-
-    def verdict(self, verdict: Verdict) -> None:
-        if self.as_json:
-            self._write(json.dumps(verdict.as_json(), ensure_ascii=False))
-        else:
-            self._write("")
-            self._write(verdict.as_text())
 
 
 async def run_check(

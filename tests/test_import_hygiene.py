@@ -20,7 +20,14 @@ def test_every_core_module_is_checked():
 
 
 @pytest.mark.parametrize(
-    "module", [*CORE_MODULES, "smtp_tui.plain", "smtp_tui.plain_blacklist", "smtp_tui.cli"]
+    "module",
+    [
+        *CORE_MODULES,
+        "smtp_tui.plain",
+        "smtp_tui.plain_blacklist",
+        "smtp_tui.plain_output",
+        "smtp_tui.cli",
+    ],
 )
 def test_module_imports_no_ui(module):
     code = (

@@ -265,7 +265,7 @@ def test_quit_after_data_needs_the_data_flag():
 
 
 def test_output_survives_its_reader_going_away(monkeypatch):
-    import smtp_tui.plain as plain
+    import smtp_tui.plain_output as plain
 
     class ClosedPipe:
         def write(self, text):

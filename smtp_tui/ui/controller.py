@@ -7,6 +7,7 @@ import contextlib
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError
@@ -15,6 +16,7 @@ from smtp_tui.core.connection import SmtpError
 from smtp_tui.core.dns import DnsError, MxHost, make_resolver
 from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult
 from smtp_tui.core.dnsbl_catalogue import Zone, select_zones
+from smtp_tui.core.exports import save_exports
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.sender import (
@@ -27,8 +29,8 @@ from smtp_tui.core.sender import (
 )
 from smtp_tui.core.session import ExtraResult, Step, StepResult, StepStatus, TestSession
 from smtp_tui.core.steps import Extra, StepBook
-from smtp_tui.core.transcript import Transcript, TranscriptMeta
-from smtp_tui.core.verdict import SenderFindings, judge, sender_findings
+from smtp_tui.core.transcript import Transcript, TranscriptMeta, to_markdown
+from smtp_tui.core.verdict import SenderFindings, Verdict, judge, sender_findings
 from smtp_tui.options import (
     LabPorts,
     SessionOptions,
@@ -39,6 +41,9 @@ from smtp_tui.options import (
     sender_domain,
     with_lab,
 )
+
+Stage = Step | Extra | None  # a step, an optional extra, or None for the free command line
+STAY = object()  # next_stage's "stay on this stage"
 
 STEP_KEYS = {
     Step.MX: "mx",
@@ -151,6 +156,24 @@ class SessionController:
     def findings(self) -> SenderFindings:
         return sender_findings(self.sender_report)
 
+    def verdict(self) -> Verdict | None:
+        """Whose fault is it, as things stand (None before the session exists)."""
+        if self.session is None:
+            return None
+        return judge(self.session, self.findings())
+
+    def ticket_markdown(self) -> str:
+        """The Markdown export with the verdict, as copied and saved for a ticket."""
+        verdict = self.verdict()
+        sections = [verdict.as_markdown()] if verdict else []
+        return to_markdown(self.transcript, extra_sections=sections)
+
+    def save(self) -> tuple[Path, Path]:
+        """Ctrl+S: the transcript as Markdown (with the verdict) and as plain text."""
+        verdict = self.verdict()
+        sections = [verdict.as_markdown()] if verdict else []
+        return save_exports(self.transcript, extra_sections=sections)
+
     def sender_warnings(self) -> list[str]:
         """Shown before EHLO: a listed sending IP or domain, or a PTR that does not fit the
         EHLO name."""
@@ -230,6 +253,47 @@ class SessionController:
             return None
         smtputf8 = bool(self.session and "SMTPUTF8" in self.session.keywords)
         return check_command(text, smtputf8=smtputf8)
+
+    # --- where the wizard goes -------------------------------------------------------------
+
+    def hint(self, step: Stage, prefill: str) -> str:
+        """The line under a step's title: the telnet equivalent, warnings, the next keys."""
+        if step is Step.CONNECT and prefill:
+            port = prefill.split()[-1]
+            tls = (
+                " with TLS from the first byte"
+                if port.isdigit() and self.implicit_tls(int(port))
+                else ""
+            )
+            return f"Same as: telnet {prefill}{tls}  (F6: next MX)"
+        if step is Step.EHLO:
+            return "\n".join(self.sender_warnings())
+        if step is Extra.STARTTLS:
+            return "Enter encrypts the connection; F7 skips to MAIL FROM."
+        rcpt_passed = self.session is not None and self.book.status(Step.RCPT) is StepStatus.PASSED
+        if step is None and rcpt_passed:
+            return "F8: send a real test message (DATA; it asks first)."
+        return ""
+
+    def next_stage(self, step: Stage, outcome: Outcome, *, tls_skipped: bool) -> Stage | object:
+        """Where the wizard goes after ``outcome``: a stage, or STAY."""
+        result, extra = outcome.result, outcome.extra
+        session = self.session
+        assert session is not None
+        if extra is not None:
+            if extra.name == "STARTTLS":
+                return Step.EHLO if extra.ok else STAY
+            return None  # after the test message: the free command line
+        if result is None:
+            return STAY
+        if result.step is Step.RCPT or (self.finished and step is None):
+            return None
+        if result.status in (StepStatus.PASSED, StepStatus.WARNING):
+            offers_tls = "STARTTLS" in session.keywords and not session.connection.tls
+            if result.step is Step.EHLO and offers_tls and not tls_skipped:
+                return Extra.STARTTLS
+            return Step(result.step.value + 1)
+        return result.step if result.step is not step else STAY
 
     # --- doing it --------------------------------------------------------------------------
 
@@ -331,10 +395,9 @@ class SessionController:
             with contextlib.suppress(Exception):
                 await self.session.close()
         if self.journal is not None:
-            if self.session is not None:
-                verdict = judge(self.session, self.findings())
-                for line in verdict.as_text().splitlines():
-                    self.journal.write_line(f"# {line}")
+            verdict = self.verdict()
+            for line in verdict.as_text().splitlines() if verdict else []:
+                self.journal.write_line(f"# {line}")
             self.journal.close()
 
 

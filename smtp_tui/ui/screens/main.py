@@ -15,20 +15,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from smtp_tui.core.commands import command_verb
-from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
-from smtp_tui.core.dnsbl import zones_for
 from smtp_tui.core.explain import explain_keywords, explain_reply
-from smtp_tui.core.exports import save_exports, save_ticket
+from smtp_tui.core.exports import save_ticket
 from smtp_tui.core.lessons import lessons
 from smtp_tui.core.probes import diagnose
-from smtp_tui.core.sender import DiscoveryFailed
 from smtp_tui.core.session import Step, StepStatus
 from smtp_tui.core.steps import Extra
-from smtp_tui.core.transcript import to_markdown
-from smtp_tui.core.verdict import judge
-from smtp_tui.options import effective_helo, effective_sender, sender_domain
+from smtp_tui.options import effective_helo, effective_sender
 from smtp_tui.ui.clipboard import copy_everywhere
-from smtp_tui.ui.controller import STEP_KEYS, Outcome, SessionController
+from smtp_tui.ui.controller import STAY, STEP_KEYS, Outcome, SessionController, Stage
 from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen
 from smtp_tui.ui.screens.explain import ExplainScreen
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
@@ -36,9 +31,6 @@ from smtp_tui.ui.widgets.mx_panel import MxPanel
 from smtp_tui.ui.widgets.step_list import StepList
 from smtp_tui.ui.widgets.step_panel import StepPanel
 from smtp_tui.ui.widgets.transcript_view import TranscriptView
-
-Stage = Step | Extra | None  # a step, an optional extra, or None for the free command line
-_STAY = object()  # _next_stage's "stay on this stage"
 
 _WAITING_FOR = {
     Step.MX: "Looking up MX records",
@@ -119,55 +111,25 @@ class MainScreen(Screen[None]):
         self.show(Step.MX)
         self.check_blacklists()
 
-    @work(exclusive=True, group="blacklists", exit_on_error=False)
-    async def check_blacklists(self) -> None:
-        """Runs beside the wizard: the sending IP against the lists, then its reverse DNS."""
-        panel = self.query_one(BlacklistPanel)
-        controller = self.controller
-        panel.show_problem("Finding the sending IP ...")
-        try:
-            address = await controller.sending_address()
-        except DiscoveryFailed as error:
-            panel.show_problem(str(error))
-            return
-        targets = [parse_blacklist_target(address.address)]
-        domain = sender_domain(controller.options)
-        if domain:
-            targets.append(parse_blacklist_target(domain))
-        total = sum(len(zones_for(controller.zones, target)) for target in targets)
-        panel.begin(address.describe(), total, domain)
-        for problem in controller.zone_problems:
-            self.notify(
-                f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
-            )
-        await controller.check_sender(address, panel.add)
-        listed = len(panel.summary.listed)
-        tab = self.query_one(TabbedContent).get_tab("bl-tab")
-        tab.label = f"Blacklists ({listed} listed)"
-        if controller.sender_report is not None:
-            panel.show_findings(controller.sender_report)
-        if self.shown_step is Step.EHLO:
-            self.panel.show_hint(self._hint(Step.EHLO, ""))
-        if self.shown_step is None and controller.session is not None:
-            self.panel.show_summary(controller.book, self.verdict_text())
+    def check_blacklists(self) -> None:
+        """Runs beside the wizard: the sending side against the lists (the panel's worker)."""
+        self.query_one(BlacklistPanel).check(self.controller)
 
-    @work(group="mx-lists", exit_on_error=False)
-    async def check_mx_lists(self, address: str) -> None:
-        """For information: is the MX we connected to on the IP lists?"""
-        checker = self.controller.checker
-        if checker is None:
-            return
-        target = parse_blacklist_target(address)
-        results = [r async for r in checker.sweep(zones_for(self.controller.zones, target), target)]
-        self.query_one(BlacklistPanel).show_mx(address, results)
+    def on_blacklist_panel_checked(self, message: BlacklistPanel.Checked) -> None:
+        tab = self.query_one(TabbedContent).get_tab("bl-tab")
+        tab.label = f"Blacklists ({message.listed} listed)"
+        if self.shown_step is Step.EHLO:
+            self.panel.show_hint(self.controller.hint(Step.EHLO, ""))
+        if self.shown_step is None and self.controller.session is not None:
+            self.panel.show_summary(self.controller.book, self.verdict_text())
 
     def action_recheck_blacklists(self) -> None:
         if self.controller.checker is not None:
             self.check_blacklists()
 
     def verdict_text(self) -> str:
-        assert self.controller.session is not None
-        return judge(self.controller.session, self.controller.findings()).as_text()
+        verdict = self.controller.verdict()
+        return verdict.as_text() if verdict else ""
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -188,31 +150,9 @@ class MainScreen(Screen[None]):
         else:
             key, heading = STEP_KEYS[step], f"Step {step.value} of 5"
         prefill = self.controller.prefill(step)
-        self.panel.show_step(heading, lessons()[key], prefill, self._hint(step, prefill))
+        self.panel.show_step(heading, lessons()[key], prefill, self.controller.hint(step, prefill))
         self._refresh_steps()
         self._check_input(prefill)
-
-    def _hint(self, step: Stage, prefill: str) -> str:
-        controller = self.controller
-        if step is Step.CONNECT and prefill:
-            port = prefill.split()[-1]
-            tls = (
-                " with TLS from the first byte"
-                if port.isdigit() and controller.implicit_tls(int(port))
-                else ""
-            )
-            return f"Same as: telnet {prefill}{tls}  (F6: next MX)"
-        if step is Step.EHLO:
-            return "\n".join(controller.sender_warnings())
-        if step is Extra.STARTTLS:
-            return "Enter encrypts the connection; F7 skips to MAIL FROM."
-        rcpt_passed = (
-            controller.session is not None
-            and controller.book.status(Step.RCPT) is StepStatus.PASSED
-        )
-        if step is None and rcpt_passed:
-            return "F8: send a real test message (DATA; it asks first)."
-        return ""
 
     def _refresh_steps(self) -> None:
         if self.controller.session is not None:
@@ -228,7 +168,7 @@ class MainScreen(Screen[None]):
         self._confirmed = ""
         self._check_input(event.value)
         if self.shown_step is Step.CONNECT:
-            self.panel.show_hint(self._hint(Step.CONNECT, event.value))
+            self.panel.show_hint(self.controller.hint(Step.CONNECT, event.value))
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -304,9 +244,9 @@ class MainScreen(Screen[None]):
             self._update_title()
         peer = session.connection.peer
         if outcome.step is Step.CONNECT and outcome.reply is not None and peer:
-            self.check_mx_lists(peer[0])
-        following = self._next_stage(step, outcome)
-        if following is not _STAY:
+            self.query_one(BlacklistPanel).check_mx(self.controller, peer[0])
+        following = self.controller.next_stage(step, outcome, tls_skipped=self._tls_skipped)
+        if following is not STAY:
             self.show(following)  # type: ignore[arg-type]
         elif step is Step.CONNECT and outcome.result is not None:
             # Offer the next MX in the input, ready to send, and the port probe.
@@ -321,26 +261,6 @@ class MainScreen(Screen[None]):
             # The verdict as things stand: the test may well end here.
             self.panel.show_summary(controller.book, self.verdict_text())
         self._refresh_steps()
-
-    def _next_stage(self, step: Stage, outcome: Outcome) -> Stage | object:
-        """Where the wizard goes after ``outcome``: a stage, or _STAY."""
-        controller, result, extra = self.controller, outcome.result, outcome.extra
-        session = controller.session
-        assert session is not None
-        if extra is not None:
-            if extra.name == "STARTTLS":
-                return Step.EHLO if extra.ok else _STAY
-            return None  # after the test message: the free command line
-        if result is None:
-            return _STAY
-        if result.step is Step.RCPT or (controller.finished and step is None):
-            return None
-        if result.status in (StepStatus.PASSED, StepStatus.WARNING):
-            offers_tls = "STARTTLS" in session.keywords and not session.connection.tls
-            if result.step is Step.EHLO and offers_tls and not self._tls_skipped:
-                return Extra.STARTTLS
-            return Step(result.step.value + 1)
-        return result.step if result.step is not step else _STAY
 
     @staticmethod
     def _ehlo_not_understood(outcome: Outcome) -> bool:
@@ -469,25 +389,13 @@ class MainScreen(Screen[None]):
     def action_explain(self) -> None:
         self.app.push_screen(ExplainScreen())
 
-    def ticket_text(self) -> str:
-        """The Markdown export with the verdict, as copied and saved for a ticket."""
-        return to_markdown(self.controller.transcript, extra_sections=self.verdict_sections())
-
-    def verdict_sections(self) -> list[str]:
-        """The verdict as a Markdown section for exports (none before the session exists)."""
-        if self.controller.session is None:
-            return []
-        return [judge(self.controller.session, self.controller.findings()).as_markdown()]
-
     def action_toggle_timestamps(self) -> None:
         view = self.query_one(TranscriptView)
         view.set_timestamps(not view.timestamps)
 
     def action_save(self) -> None:
         try:
-            markdown, plain = save_exports(
-                self.controller.transcript, extra_sections=self.verdict_sections()
-            )
+            markdown, plain = self.controller.save()
         except OSError as error:
             self.notify(f"Could not save: {error}", severity="error", markup=False)
             return
@@ -497,7 +405,7 @@ class MainScreen(Screen[None]):
 
     @work(group="clipboard", exit_on_error=False)
     async def action_copy_ticket(self) -> None:
-        text = self.ticket_text()
+        text = self.controller.ticket_markdown()
         try:
             path = str(save_ticket(self.controller.transcript, text))
         except OSError as error:
