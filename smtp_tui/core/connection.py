@@ -340,9 +340,8 @@ class SmtpConnection:
     def buffered_bytes(self) -> int:
         """Bytes received but not yet taken as a reply (parser and stream buffer)."""
         pending = sum(len(event.raw) for event in self._ready)
-        partial = len(self.parser._buffer) + len(self.parser._pending.raw)
         stream = len(getattr(self._reader, "_buffer", b""))  # asyncio keeps unread bytes here
-        return pending + partial + stream
+        return pending + self.parser.buffered_bytes + stream
 
     async def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> int:
         """Upgrade the live connection to TLS after a 220 to STARTTLS.

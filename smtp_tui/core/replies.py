@@ -108,6 +108,11 @@ class ReplyParser:
         self._pending = _Pending()
 
     @property
+    def buffered_bytes(self) -> int:
+        """How many received bytes are held but not yet part of a finished reply."""
+        return len(self._buffer) + len(self._pending.raw)
+
+    @property
     def has_partial(self) -> bool:
         """True while bytes of an unfinished reply are held."""
         return bool(self._buffer) or self._pending.code is not None

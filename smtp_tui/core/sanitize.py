@@ -46,7 +46,7 @@ def is_unsafe_char(char: str) -> bool:
     if code in _INVISIBLE:
         return True
     category = unicodedata.category(char)
-    # Cs: lone surrogates (from surrogateescape); Co/Cn: private use and unassigned.
+    # Cc: any control the ranges above missed; Cs: lone surrogates (from surrogateescape).
     return category in ("Cs", "Cc")
 
 
