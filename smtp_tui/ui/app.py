@@ -70,7 +70,8 @@ class SmtpTuiApp(App[int]):
                 )
         if self._keymap:
             self.set_keymap(self._keymap)  # the config's [keys], by binding id
-        self.push_screen(MainScreen(self.controller))
+        start_lab = self.start_lab if self.controller.options.demo else None
+        self.push_screen(MainScreen(self.controller, start_lab))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

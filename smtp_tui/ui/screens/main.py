@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -55,9 +56,15 @@ class MainScreen(Screen[None]):
         Binding("f9", "probe_ports", "Probe 587/465", id="probe-ports", show=False),
     ]
 
-    def __init__(self, controller: SessionController) -> None:
+    def __init__(
+        self,
+        controller: SessionController,
+        start_lab: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """``start_lab``: run before the session starts (--demo starts the practice lab)."""
         super().__init__()
         self.controller = controller
+        self._start_lab = start_lab
         self.shown_step: Stage = Step.MX
         self._tls_skipped = False
         self._confirmed = ""
@@ -92,12 +99,10 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="network", exit_on_error=False)
     async def start_session(self) -> None:
-        app = self.app
-        lab_start = getattr(app, "start_lab", None)
-        if self.controller.options.demo and lab_start is not None:
+        if self._start_lab is not None:
             self.panel.show_pending("Starting the practice lab ...")
             try:
-                await lab_start()
+                await self._start_lab()
             except OSError as error:
                 self.panel.show_error(f"The practice lab could not start: {error}")
                 return
