@@ -123,9 +123,9 @@ async def _check_sender(
     """With --ip: the sending IP against the blacklists and its reverse DNS, before step 1."""
     assert options.ip is not None
     if options.demo:
-        from smtp_tui.lab.dnsbl_zones import LAB_ZONES
+        from smtp_tui.lab.dnsbl_zones import DEMO_ZONES
 
-        zones = [zone for zone in LAB_ZONES if zone.zone_id != "lab-silent"]
+        zones = list(DEMO_ZONES)
     else:
         zones = select_zones(list(options.zones_enable), list(options.zones_disable))
     domain = sender_domain(options)
@@ -134,14 +134,15 @@ async def _check_sender(
     report = await check_sending_side(
         DnsblChecker(resolver), zones, options.ip, effective_helo(options), domain
     )
+    findings = sender_findings(report)
     transcript.info(f"Blacklists: {SweepSummary(report.results).line()}.")
-    for line in sender_findings(report).listings:
+    for line in findings.listings:
         transcript.warning(line)
     for line in report.lines():
         transcript.info(line)
     for problem in report.problems():
         transcript.warning(problem)
-    return sender_findings(report)
+    return findings
 
 
 @dataclass(frozen=True)
@@ -328,14 +329,5 @@ def explain_main(text: str, *, as_json: bool = False) -> int:
     if as_json:
         print(json.dumps(explanation.as_json(), ensure_ascii=False))
         return ExitCode.OK
-    head = " ".join(str(part) for part in (explanation.code, explanation.enhanced) if part)
-    print(f"{head or 'Text'}: {explanation.meaning}")
-    print(f"  category: {explanation.category}")
-    print(f"  whose side: {explanation.side}")
-    for detail in explanation.details:
-        print(f"  code {detail}")
-    for step in explanation.next_steps:
-        print(f"  next: {step}")
-    if explanation.source:
-        print(f"  (from the {explanation.source})")
+    print(explanation.as_text())
     return ExitCode.OK

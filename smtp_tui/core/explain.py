@@ -53,6 +53,20 @@ class Explanation:
     details: tuple[str, ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
 
+    def as_text(self) -> str:
+        """The explanation for a person (`smtp-tui explain` and the F2 screen)."""
+        head = " ".join(str(part) for part in (self.code, self.enhanced) if part)
+        lines = [
+            f"{head or 'Text'}: {self.meaning}",
+            f"Category: {self.category}    Whose side: {self.side}",
+        ]
+        lines += [f"→ {step}" for step in self.next_steps]
+        if self.details:
+            lines += ["", *(f"Code {detail}" for detail in self.details)]
+        if self.source:
+            lines.append(f"(from the {self.source})")
+        return "\n".join(lines)
+
     def as_json(self) -> dict[str, object]:
         return {
             "code": self.code,

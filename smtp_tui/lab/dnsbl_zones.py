@@ -59,3 +59,7 @@ LAB_ZONES: tuple[Zone, ...] = (
     Zone("dnsbl.blackhole.test", zone_id="lab-silent", operator="Lab (never answers)"),
     Zone("dnsbl.servfail.test", zone_id="lab-servfail", operator="Lab (broken servers)"),
 )
+
+# What the demo checks: all but the silent list, which would only make everyone wait for its
+# timeout (the tests and `smtp-tui blacklist --demo` still use it).
+DEMO_ZONES: tuple[Zone, ...] = tuple(zone for zone in LAB_ZONES if zone.zone_id != "lab-silent")

@@ -100,11 +100,9 @@ class SessionController:
             f"Practice lab: DNS {dns}, SMTP port {lab.smtp_port} (its 587: "
             f"{lab.submission_port}, its 465: {lab.smtps_port})"
         )
-        from smtp_tui.lab.dnsbl_zones import LAB_ZONES
+        from smtp_tui.lab.dnsbl_zones import DEMO_ZONES
 
-        # The silent list is left out of the demo's panel: it would only make everyone wait
-        # for its timeout (the tests and `smtp-tui blacklist --demo` still use it).
-        self.zones = [zone for zone in LAB_ZONES if zone.zone_id != "lab-silent"]
+        self.zones = list(DEMO_ZONES)
         self.discovery = (DiscoveryProvider("the practice lab", "myip.lab.test", "A", dns),)
 
     def start(self) -> str | None:

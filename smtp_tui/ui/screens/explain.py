@@ -8,23 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from smtp_tui.core.explain import Explanation, explain_text
+from smtp_tui.core.explain import explain_text
 from smtp_tui.core.sanitize import sanitize_text
-
-
-def explanation_text(explanation: Explanation) -> str:
-    head = " ".join(str(p) for p in (explanation.code, explanation.enhanced) if p)
-    lines = [
-        f"{head or 'Text'}: {explanation.meaning}",
-        f"Category: {explanation.category}    Whose side: {explanation.side}",
-    ]
-    lines += [f"→ {step}" for step in explanation.next_steps]
-    if explanation.details:
-        lines.append("")
-        lines += [f"Code {detail}" for detail in explanation.details]
-    if explanation.source:
-        lines.append(f"(from the {explanation.source})")
-    return "\n".join(lines)
 
 
 class ExplainScreen(ModalScreen[None]):
@@ -53,7 +38,7 @@ class ExplainScreen(ModalScreen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = sanitize_text(event.value.replace("\r", " ").replace("\n", " "))
-        self.query_one("#explanation", Static).update(explanation_text(explain_text(text)))
+        self.query_one("#explanation", Static).update(explain_text(text).as_text())
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
