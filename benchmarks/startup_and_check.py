@@ -14,9 +14,9 @@ import subprocess
 import sys
 import time
 
+from smtp_tui.core.options import build_options, with_lab
 from smtp_tui.lab import Lab
-from smtp_tui.options import build_options, with_lab
-from smtp_tui.plain import ExitCode, run_check
+from smtp_tui.plain.check import ExitCode, run_check
 
 
 def time_command(args: list[str], runs: int) -> list[float]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent
 
-from smtp_tui.options import build_options
+from smtp_tui.core.options import build_options
 from smtp_tui.ui.app import make_app
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"

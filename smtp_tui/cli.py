@@ -14,7 +14,7 @@ from smtp_tui import __version__
 from smtp_tui.exit_codes import EXIT_CODES_HELP, QUIT_AFTER, ExitCode
 
 if TYPE_CHECKING:
-    from smtp_tui.options import SessionOptions
+    from smtp_tui.core.options import SessionOptions
 
 # Heavy modules (asyncio, dnspython, Textual) are imported only once the arguments are parsed,
 # so --help and usage errors answer at once.
@@ -267,9 +267,9 @@ def lab_parser() -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace, target: str | None) -> SessionOptions:
-    from smtp_tui.config import load_config
+    from smtp_tui.core.config import load_config
     from smtp_tui.core.connection import AddressFamily
-    from smtp_tui.options import build_options
+    from smtp_tui.core.options import build_options
 
     return build_options(
         config=load_config(),
@@ -310,7 +310,7 @@ def _run_lab(args: argparse.Namespace) -> int:
 
 
 def _run_screen(options: SessionOptions) -> int:
-    from smtp_tui.config import load_config
+    from smtp_tui.core.config import load_config
     from smtp_tui.ui.app import make_app
 
     config = load_config()
@@ -322,7 +322,7 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
     if command == "lab":
         return _run_lab(args)
     if command == "check":
-        from smtp_tui.plain import PlainFlags, check_main
+        from smtp_tui.plain.check import PlainFlags, check_main
 
         flags = PlainFlags(
             starttls=args.starttls,
@@ -334,7 +334,7 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
             _options(args, args.target), args.quit_after, as_json=args.json, flags=flags
         )
     if command == "blacklist":
-        from smtp_tui.plain_blacklist import blacklist_main
+        from smtp_tui.plain.blacklist import blacklist_main
 
         return blacklist_main(
             args.target,
@@ -346,7 +346,7 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
             helo=args.helo,
         )
     if command == "explain":
-        from smtp_tui.plain import explain_main
+        from smtp_tui.plain.check import explain_main
 
         return explain_main(" ".join(args.text), as_json=args.json)
     options = _options(args, args.target)
@@ -370,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _PARSERS[command]() if command else main_parser()
     args = parser.parse_args(args_list[1:] if command else args_list)
 
-    from smtp_tui.config import ConfigError
     from smtp_tui.core.addresses import InputError
+    from smtp_tui.core.config import ConfigError
 
     try:
         return _dispatch(command, args)
@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     except BrokenPipeError:
         # Output piped into something that stopped reading (`| head`): not an error of ours.
-        from smtp_tui.plain_output import silence_stdout
+        from smtp_tui.plain.output import silence_stdout
 
         silence_stdout()
         return ExitCode.OK

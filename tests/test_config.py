@@ -1,6 +1,6 @@
 import pytest
 
-from smtp_tui.config import ConfigError, load_config
+from smtp_tui.core.config import ConfigError, load_config
 
 
 def test_missing_file_is_an_empty_config(tmp_path):

@@ -23,9 +23,9 @@ def test_every_core_module_is_checked():
     "module",
     [
         *CORE_MODULES,
-        "smtp_tui.plain",
-        "smtp_tui.plain_blacklist",
-        "smtp_tui.plain_output",
+        "smtp_tui.plain.check",
+        "smtp_tui.plain.blacklist",
+        "smtp_tui.plain.output",
         "smtp_tui.cli",
     ],
 )

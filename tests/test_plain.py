@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from smtp_tui.options import build_options, with_lab
-from smtp_tui.plain import ExitCode, run_check
+from smtp_tui.core.options import build_options, with_lab
+from smtp_tui.plain.check import ExitCode, run_check
 
 
 def options_for(lab, target, **flags):
@@ -186,7 +186,7 @@ def test_check_with_ip_adds_blacklist_evidence_to_the_verdict():
 
 
 async def flagged(lab, target, flags, quit_after="rcpt", **options):
-    from smtp_tui.plain import PlainFlags
+    from smtp_tui.plain.check import PlainFlags
 
     out = io.StringIO()
     code = await run_check(
@@ -265,7 +265,7 @@ def test_quit_after_data_needs_the_data_flag():
 
 
 def test_output_survives_its_reader_going_away(monkeypatch):
-    import smtp_tui.plain_output as plain
+    import smtp_tui.plain.output as plain
 
     class ClosedPipe:
         def write(self, text):

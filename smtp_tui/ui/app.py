@@ -11,8 +11,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from smtp_tui.core.options import SessionOptions
 from smtp_tui.core.session import Step
-from smtp_tui.options import SessionOptions
 from smtp_tui.ui.controller import SessionController
 from smtp_tui.ui.screens.help import HelpScreen
 from smtp_tui.ui.screens.main import MainScreen

@@ -18,6 +18,16 @@ from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult
 from smtp_tui.core.dnsbl_catalogue import Zone, select_zones
 from smtp_tui.core.exports import save_exports
 from smtp_tui.core.journal import Journal, open_journal
+from smtp_tui.core.options import (
+    LabPorts,
+    SessionOptions,
+    effective_helo,
+    effective_sender,
+    mail_from_command,
+    parse_server,
+    sender_domain,
+    with_lab,
+)
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.sender import (
     DEFAULT_PROVIDERS,
@@ -31,16 +41,6 @@ from smtp_tui.core.session import ExtraResult, Step, StepResult, StepStatus, Tes
 from smtp_tui.core.steps import Extra, StepBook
 from smtp_tui.core.transcript import Transcript, TranscriptMeta, to_markdown
 from smtp_tui.core.verdict import SenderFindings, Verdict, judge, sender_findings
-from smtp_tui.options import (
-    LabPorts,
-    SessionOptions,
-    effective_helo,
-    effective_sender,
-    mail_from_command,
-    parse_server,
-    sender_domain,
-    with_lab,
-)
 
 Stage = Step | Extra | None  # a step, an optional extra, or None for the free command line
 STAY = object()  # next_stage's "stay on this stage"

@@ -6,7 +6,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from smtp_tui.options import build_options
+from smtp_tui.core.options import build_options
 from smtp_tui.ui.app import SmtpTuiApp, make_app
 
 # Fixed lab ports so the screen (and its snapshots) show the same numbers every run.

@@ -233,7 +233,7 @@ async def test_help_screen_opens_with_f1():
 
 
 async def test_keys_can_be_remapped_by_binding_id():
-    from smtp_tui.options import build_options
+    from smtp_tui.core.options import build_options
     from smtp_tui.ui.app import make_app
 
     options = build_options(timeout=5.0, demo=True)

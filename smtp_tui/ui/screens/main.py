@@ -19,10 +19,10 @@ from smtp_tui.core.commands import command_verb
 from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_ticket
 from smtp_tui.core.lessons import lessons
+from smtp_tui.core.options import effective_helo, effective_sender
 from smtp_tui.core.probes import diagnose
 from smtp_tui.core.session import Step, StepStatus
 from smtp_tui.core.steps import Extra
-from smtp_tui.options import effective_helo, effective_sender
 from smtp_tui.ui.clipboard import copy_everywhere
 from smtp_tui.ui.controller import STAY, STEP_KEYS, Outcome, SessionController, Stage
 from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen

@@ -10,8 +10,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from smtp_tui.core.dnsbl import BlStatus, SweepSummary, ZoneResult, parse_target, zones_for
+from smtp_tui.core.options import sender_domain
 from smtp_tui.core.sender import DiscoveryFailed, SenderReport
-from smtp_tui.options import sender_domain
 from smtp_tui.ui.controller import SessionController
 
 

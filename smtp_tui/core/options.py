@@ -10,8 +10,8 @@ import socket
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from smtp_tui.config import Config
 from smtp_tui.core.addresses import InputError, parse_address, parse_domain
+from smtp_tui.core.config import Config
 from smtp_tui.core.connection import AddressFamily, Timeouts
 from smtp_tui.core.dns import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
 from smtp_tui.exit_codes import QUIT_AFTER  # noqa: F401  (re-exported)

@@ -24,7 +24,7 @@ from smtp_tui.core.dnsbl import (
 from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones, zone_named
 from smtp_tui.core.sender import check_identity, spf_record
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain_output import Output, PipeSafeOutput
+from smtp_tui.plain.output import Output, PipeSafeOutput
 
 
 def result_lines(result: ZoneResult) -> list[str]:
@@ -129,7 +129,7 @@ def blacklist_main(
     demo: bool,
     helo: str | None,
 ) -> int:
-    from smtp_tui.config import load_config
+    from smtp_tui.core.config import load_config
     from smtp_tui.core.dns import parse_dns_server
 
     config = load_config()

@@ -25,13 +25,7 @@ from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.dnsbl import DnsblChecker, SweepSummary
 from smtp_tui.core.dnsbl_catalogue import select_zones
 from smtp_tui.core.journal import open_journal
-from smtp_tui.core.replies import Reply
-from smtp_tui.core.sender import check_sending_side
-from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
-from smtp_tui.core.transcript import Transcript, TranscriptMeta
-from smtp_tui.core.verdict import SenderFindings, judge, sender_findings
-from smtp_tui.exit_codes import ExitCode
-from smtp_tui.options import (
+from smtp_tui.core.options import (
     QUIT_AFTER,
     SessionOptions,
     effective_helo,
@@ -41,7 +35,13 @@ from smtp_tui.options import (
     sender_domain,
     with_lab,
 )
-from smtp_tui.plain_output import Output, PipeSafeOutput, Reporter
+from smtp_tui.core.replies import Reply
+from smtp_tui.core.sender import check_sending_side
+from smtp_tui.core.session import Step, StepResult, StepStatus, TestSession
+from smtp_tui.core.transcript import Transcript, TranscriptMeta
+from smtp_tui.core.verdict import SenderFindings, judge, sender_findings
+from smtp_tui.exit_codes import ExitCode
+from smtp_tui.plain.output import Output, PipeSafeOutput, Reporter
 
 _REJECTED = {
     Step.EHLO: ExitCode.EHLO_REJECTED,

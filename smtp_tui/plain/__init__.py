@@ -1,0 +1,1 @@
+"""Plain mode: the front end without the full screen (check, blacklist, explain, ...)."""
