@@ -26,7 +26,15 @@ import dns.zone
 
 SERVFAIL_ZONE = dns.name.from_text("servfail.test.")
 BLACKHOLE_ZONE = dns.name.from_text("blackhole.test.")
-_ZONE_FILES = {"lab.zone": "test.", "reverse.zone": "127.in-addr.arpa."}
+_ZONE_FILES = {
+    "lab.zone": "test.",
+    "reverse.zone": "127.in-addr.arpa.",
+    # The sending-side checks' world: SPF, DMARC, PTR for IPv4 and IPv6, odd blacklists.
+    "sender.zone": "sender.test.",
+    "reverse6.zone": "ip6.arpa.",
+    # The destination's transport policy: MTA-STS, DANE (TLSA), TLS-RPT.
+    "policy.zone": "policy.test.",
+}
 _MAX_CNAME_CHAIN = 8
 
 
