@@ -76,7 +76,10 @@ async def blacklist_tab(pilot: Pilot[object]) -> None:
 
 
 async def starttls_done(pilot: Pilot[object]) -> None:
-    await enter(pilot, 4)
+    await enter(pilot, 3)  # EHLO offers STARTTLS as an optional row
+    await pilot.press("f7")  # take it
+    await settle(pilot)
+    await enter(pilot)
 
 
 async def main() -> None:
@@ -88,6 +91,7 @@ async def main() -> None:
     await shoot("accepted-120x40", None, (120, 40), happy_path)
     await shoot("unknown-user-120x40", "nobody@example.test", (120, 40), happy_path)
     await shoot("failover-80x24", "alice@failover.test", (80, 24), lambda p: enter(p, 2))
+    await shoot("rejection-80x24", "nobody@example.test", (80, 24), happy_path)
     await shoot("explain-80x24", None, (80, 24), explain_ndr)
     await shoot("starttls-120x40", "alice@tls.test", (120, 40), starttls_done)
     await shoot("blacklisted-120x40", None, (120, 40), blacklist_tab, ip="127.0.25.66")

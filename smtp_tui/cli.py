@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from smtp_tui import __version__
+from smtp_tui.core.numbers import free_port_argument, port_argument, seconds_argument
 from smtp_tui.exit_codes import EXIT_CODES_HELP, QUIT_AFTER, ExitCode
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 # Heavy modules (asyncio, dnspython, Textual) are imported only once the arguments are parsed,
 # so --help and usage errors answer at once.
 
-SUBCOMMANDS = ("check", "explain", "blacklist", "lab")
+SUBCOMMANDS = ("check", "explain", "bounce", "blacklist", "sender", "policy", "lab")
 
 _MAIN_DESCRIPTION = """\
 Be the mail server for a moment: a guided SMTP test (Microsoft KB153119) in five steps:
@@ -30,6 +31,9 @@ _MAIN_EPILOG = f"""\
 commands:
   smtp-tui check TARGET ...   run the steps without the full screen (see check --help)
   smtp-tui explain TEXT       explain a reply line, a code (550) or an enhanced code (5.7.1)
+  smtp-tui bounce FILE|-      read a bounce (NDR): who failed, why, whose side; --retest
+  smtp-tui sender             is it me? blacklists, SPF, DMARC, reverse DNS of your sending IP
+  smtp-tui policy DOMAIN      MTA-STS, DANE and TLS-RPT against what the MX hosts present
   smtp-tui blacklist TARGET   check an IP address or a domain against DNS blacklists
   smtp-tui lab                run the practice lab in the foreground
 
@@ -66,7 +70,10 @@ def _session_arguments(parser: argparse.ArgumentParser) -> None:
         "--server", metavar="HOST[:PORT]", help="skip the MX look-up and connect to this host"
     )
     parser.add_argument(
-        "--port", type=int, metavar="N", help="port for the MX hosts or --server (default 25)"
+        "--port",
+        type=port_argument,
+        metavar="N",
+        help="port for the MX hosts or --server (default 25)",
     )
     parser.add_argument(
         "--dns",
@@ -75,7 +82,7 @@ def _session_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds_argument,
         metavar="SECONDS",
         help="one timeout for every network wait (default: connect 20, "
         "greeting 60, each command 60, DNS 5)",
@@ -125,6 +132,11 @@ def main_parser() -> argparse.ArgumentParser:
         help="the recipient's address, or the destination domain",
     )
     parser.add_argument("--version", action="version", version=f"smtp-tui {__version__}")
+    parser.add_argument(
+        "--bounce",
+        metavar="FILE",
+        help="open the screen with this bounce message (an NDR) read, ready to re-test",
+    )
     _session_arguments(parser)
     return parser
 
@@ -145,6 +157,12 @@ def check_parser() -> argparse.ArgumentParser:
         "RCPT TO), or a bare domain",
     )
     _session_arguments(parser)
+    parser.add_argument(
+        "--both",
+        action="store_true",
+        help="run the dialogue over IPv4 and over IPv6 and compare them (the difference is "
+        "the verdict); not with --ipv4/--ipv6",
+    )
     parser.add_argument(
         "--quit-after",
         choices=QUIT_AFTER,
@@ -190,7 +208,9 @@ def blacklist_parser() -> argparse.ArgumentParser:
         "Every list is self-tested first (RFC 5782), so a list that refuses the query or "
         "answers 'listed' for everything is reported as such, never as a listing.",
         epilog="exit codes:\n  0  nothing listed\n  1  listed on at least one list\n"
-        "  2  usage error\n\nstatuses: listed, not-listed, refused, error, timeout, broken",
+        "  2  usage error\n  3  no list could be checked (each refused, failed, timed out "
+        "or unverified)\n\nstatuses: listed, not-listed, unverified, refused, error, timeout, "
+        "broken",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("target", metavar="TARGET", help="an IPv4 or IPv6 address, or a domain")
@@ -214,7 +234,10 @@ def blacklist_parser() -> argparse.ArgumentParser:
         "codes, meanings, reason, url",
     )
     parser.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="per-query time limit (default 5)"
+        "--timeout",
+        type=seconds_argument,
+        metavar="SECONDS",
+        help="per-query time limit (default 5)",
     )
     parser.add_argument(
         "--helo", metavar="NAME", help="EHLO name to compare with the address's PTR name"
@@ -224,6 +247,40 @@ def blacklist_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check against the practice lab's lists (try 127.0.25.66)",
     )
+    return parser
+
+
+def bounce_parser() -> argparse.ArgumentParser:
+    from smtp_tui.plain.bounce import BOUNCE_EXIT_CODES_HELP
+
+    parser = argparse.ArgumentParser(
+        prog="smtp-tui bounce",
+        description="Read a bounce message (an NDR: .eml, an mbox with one message, or the "
+        "text pasted from a mail client) and say, per failed recipient, what the remote "
+        "server answered, to which command, what it means and whose side must act. With "
+        "--retest, run the failing step again now, from this host, and compare.",
+        epilog=BOUNCE_EXIT_CODES_HELP + "\n  with --retest: the exit codes of `smtp-tui check`",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("bounce_file", metavar="FILE|-", help="the bounce message; - reads stdin")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--retest",
+        action="store_true",
+        help="re-run the failing step now against the server that refused (up to RCPT TO; "
+        "with --data, the test message too)",
+    )
+    parser.add_argument(
+        "--recipient",
+        metavar="ADDR",
+        help="with --retest: which failed recipient (default: the first)",
+    )
+    parser.add_argument(
+        "--data",
+        action="store_true",
+        help="with --retest: also send the test message (a refusal after DATA)",
+    )
+    _session_arguments(parser)
     return parser
 
 
@@ -251,14 +308,14 @@ def lab_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--dns-port",
-        type=int,
+        type=free_port_argument,
         default=0,
         metavar="N",
         help="DNS port on 127.0.0.1 (default: a free one)",
     )
     parser.add_argument(
         "--smtp-port",
-        type=int,
+        type=free_port_argument,
         default=0,
         metavar="N",
         help="SMTP port on every lab address (default: a free one)",
@@ -309,13 +366,22 @@ def _run_lab(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _run_screen(options: SessionOptions) -> int:
+def _run_screen(options: SessionOptions, bounce: bytes | None = None) -> int:
     from smtp_tui.core.config import load_config
     from smtp_tui.ui.app import make_app
+    from smtp_tui.ui.keymap import config_keymap
 
     config = load_config()
-    result = make_app(options, theme=config.theme, keymap=config.keymap).run()
-    return int(result or 0)
+    app = make_app(options, theme=config.theme, keymap=config_keymap(config), bounce=bounce)
+    result = app.run()
+    if app.return_code == 1:  # Textual's code for an app that stopped on an exception
+        print(
+            "smtp-tui: the screen stopped on an unexpected error (above). The transcript "
+            "journal written so far is under $XDG_STATE_HOME/smtp-tui/transcripts/.",
+            file=sys.stderr,
+        )
+        return ExitCode.CRASHED
+    return int(result or app.return_code or 0)
 
 
 def _dispatch(command: str | None, args: argparse.Namespace) -> int:
@@ -330,6 +396,17 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
             data=args.data,
             fallback=not args.no_fallback,
         )
+        if args.both:
+            if args.family:
+                print(
+                    "smtp-tui: error: --both runs IPv4 and IPv6: drop --ipv4/--ipv6.",
+                    file=sys.stderr,
+                )
+                return ExitCode.USAGE
+            from smtp_tui.plain.both import both_main
+
+            options = _options(args, args.target)
+            return both_main(options, args.quit_after, as_json=args.json, flags=flags)
         return check_main(
             _options(args, args.target), args.quit_after, as_json=args.json, flags=flags
         )
@@ -345,19 +422,73 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
             demo=args.demo,
             helo=args.helo,
         )
+    if command == "bounce":
+        return _run_bounce(args)
+    if command == "sender":
+        from smtp_tui.plain.sender import run_sender_command
+
+        return run_sender_command(args)
+    if command == "policy":
+        from smtp_tui.plain.policy import policy_main
+
+        return policy_main(
+            args.domain,
+            dns=args.dns,
+            port=args.port,
+            https_port=args.https_port,
+            ca_file=args.ca_file,
+            demo=args.demo,
+            as_json=args.json,
+        )
     if command == "explain":
         from smtp_tui.plain.check import explain_main
 
         return explain_main(" ".join(args.text), as_json=args.json)
     options = _options(args, args.target)
-    if not options.demo and not options.target and not sys.stdin.isatty():
+    bounce = None
+    if args.bounce:
+        from smtp_tui.plain.bounce import BounceInputError, read_source
+
+        try:
+            bounce = read_source(args.bounce)  # a file: the screen needs standard input
+        except BounceInputError as error:
+            print(f"smtp-tui: error: {error}", file=sys.stderr)
+            return ExitCode.USAGE
+    if not options.demo and not options.target and not bounce and not sys.stdin.isatty():
         main_parser().error("name a recipient address or domain, or use --demo")
-    return _run_screen(options)
+    return _run_screen(options, bounce)
+
+
+def _run_bounce(args: argparse.Namespace) -> int:
+    from smtp_tui.plain.bounce import bounce_main
+
+    if not args.retest:
+        if args.recipient or args.data:
+            bounce_parser().error("--recipient and --data go with --retest")
+        return bounce_main(args.bounce_file, as_json=args.json)
+    from smtp_tui.plain.retest import retest_main
+
+    return retest_main(args.bounce_file, _options(args, None), args, as_json=args.json)
+
+
+def sender_parser() -> argparse.ArgumentParser:
+    from smtp_tui.plain.sender import sender_parser as make
+
+    return make()
+
+
+def policy_parser() -> argparse.ArgumentParser:
+    from smtp_tui.plain.policy import policy_parser as make
+
+    return make()
 
 
 _PARSERS = {
+    "policy": policy_parser,
     "check": check_parser,
     "explain": explain_parser,
+    "bounce": bounce_parser,
+    "sender": sender_parser,
     "blacklist": blacklist_parser,
     "lab": lab_parser,
 }

@@ -23,7 +23,10 @@ class ExitCode(IntEnum):
     DIALOGUE_BROKEN = 9
     TLS_FAILED = 10
     MESSAGE_REJECTED = 11
+    CRASHED = 70  # the full screen stopped on an unexpected error (EX_SOFTWARE)
+    HANGUP = 129  # SIGHUP: the terminal went away (a dropped SSH session)
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM
 
 
 EXIT_CODES_HELP = """\
@@ -40,4 +43,7 @@ exit codes:
   10 TLS failed: STARTTLS not offered or refused, or the handshake failed (--starttls,
      --tls-on-connect)
   11 the test message was refused (--data)
-  130 interrupted (Ctrl+C)"""
+  70  the full screen stopped on an unexpected error (the journal is still on disk)
+  129 ended by SIGHUP (the terminal went away), after QUIT and the journal's last line
+  130 interrupted (Ctrl+C)
+  143 ended by SIGTERM, after QUIT and the journal's last line"""

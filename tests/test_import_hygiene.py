@@ -37,3 +37,60 @@ def test_module_imports_no_ui(module):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# What `smtp-tui check ADDRESS --server IP:PORT` must not load (issue 15): the certificate
+# library (no certificate is read without TLS) and the screen's libraries. The check reaches
+# its first byte sooner the less it imports.
+NOT_FOR_A_PLAIN_CHECK = ("cryptography", "textual", "rich")
+
+_LOADED = (
+    "import json, sys; "
+    "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)"
+)
+
+
+def _loaded_packages(stderr: str) -> set[str]:
+    import json
+
+    return set(json.loads(stderr.strip().splitlines()[-1]))
+
+
+def test_the_check_path_imports_no_tls_no_screen_and_no_dnspython():
+    """Importing the check (before it runs) loads no dnspython either: the names to look up
+    are known only once the arguments are read."""
+    code = f"import smtp_tui.cli, smtp_tui.plain.check; {_LOADED}"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = _loaded_packages(result.stderr)
+    assert not loaded & {*NOT_FOR_A_PLAIN_CHECK, "dns"}
+
+
+async def test_a_check_with_server_ip_loads_no_tls_and_no_screen(lab):
+    """The whole RCPT dialogue with --server and an IP address, in a fresh process."""
+    import asyncio
+
+    code = f"import sys, smtp_tui.cli; code = smtp_tui.cli.main(sys.argv[1:]); {_LOADED}"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        code,
+        "check",
+        "alice@example.test",
+        "--server",
+        f"127.0.25.1:{lab.smtp_port}",
+        "--helo",
+        "client.lab.test",
+        "--from",
+        "tester@lab.test",
+        "--quit-after",
+        "rcpt",
+        "--timeout",
+        "5",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+    assert "250" in stdout.decode()
+    assert not _loaded_packages(stderr.decode()) & set(NOT_FOR_A_PLAIN_CHECK)

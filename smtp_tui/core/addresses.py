@@ -5,9 +5,9 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-import dns.name
-
 _LDH = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+_MAX_LABEL = 63  # octets (RFC 1035)
+_MAX_NAME = 255  # octets on the wire, with the length bytes and the root label
 
 
 class InputError(ValueError):
@@ -41,6 +41,35 @@ def parse_domain(text: str) -> DomainName:
         raise InputError(f"{raw!r} looks like an address, not a domain.")
     if raw.startswith("[") or _is_ip(raw):
         raise InputError(f"{raw!r} is an IP address, not a domain name.")
+    if _is_plain_ascii(raw):
+        return _parse_ascii_domain(raw)
+    return _parse_idna_domain(raw)
+
+
+def _is_plain_ascii(raw: str) -> bool:
+    """ASCII with no backslash escapes and no A-labels: nothing for IDNA to convert."""
+    return raw.isascii() and "\\" not in raw and "xn--" not in raw.lower()
+
+
+def _parse_ascii_domain(raw: str) -> DomainName:
+    """The same checks and messages as the IDNA path, without loading dnspython (~60 ms at
+    start-up, issue 15): an ASCII name is its own A-label."""
+    labels = raw.split(".")
+    for label in labels:
+        if not label:
+            raise InputError(f"{raw!r} has an empty label (two dots in a row?).")
+        if len(label) > _MAX_LABEL:
+            raise InputError(f"A label of {raw!r} is longer than 63 characters.")
+    if sum(len(label) + 1 for label in labels) + 1 > _MAX_NAME:
+        raise InputError(f"{raw!r} is longer than 255 octets.")
+    ascii_name = raw.lower()
+    _check_host_name(raw, ascii_name)
+    return DomainName(unicode=raw, ascii=ascii_name)
+
+
+def _parse_idna_domain(raw: str) -> DomainName:
+    import dns.name
+
     try:
         name = dns.name.from_unicode(raw, idna_codec=dns.name.IDNA_2008_Practical)
     except dns.name.LabelTooLong:
@@ -52,6 +81,15 @@ def parse_domain(text: str) -> DomainName:
     except Exception as error:  # dnspython raises IDNAException and others
         raise InputError(f"{raw!r} is not a valid domain name: {error}") from None
     ascii_name = name.to_text(omit_final_dot=True).lower()
+    _check_host_name(raw, ascii_name)
+    try:
+        unicode_name = name.to_unicode(omit_final_dot=True, idna_codec=dns.name.IDNA_2008_Practical)
+    except Exception:
+        unicode_name = ascii_name
+    return DomainName(unicode=unicode_name, ascii=ascii_name)
+
+
+def _check_host_name(raw: str, ascii_name: str) -> None:
     for label in ascii_name.split("."):
         if not set(label) <= _LDH or label.startswith("-") or label.endswith("-"):
             raise InputError(
@@ -60,11 +98,6 @@ def parse_domain(text: str) -> DomainName:
             )
     if "." not in ascii_name:
         raise InputError(f"{raw!r} has no dot; give a full domain such as example.com.")
-    try:
-        unicode_name = name.to_unicode(omit_final_dot=True, idna_codec=dns.name.IDNA_2008_Practical)
-    except Exception:
-        unicode_name = ascii_name
-    return DomainName(unicode=unicode_name, ascii=ascii_name)
 
 
 def _is_ip(text: str) -> bool:

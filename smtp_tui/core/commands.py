@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from smtp_tui.core.sanitize import hidden_character_problem
+
 # RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CR LF.
 MAX_COMMAND_OCTETS = 512
 
@@ -73,6 +75,9 @@ def check_command(text: str, *, smtputf8: bool = False) -> CommandCheck:
             errors.append(f"The command contains the control character(s) {names}; remove them.")
     if not text.strip():
         errors.append("The command is empty.")
+    hidden = hidden_character_problem(text)
+    if hidden:
+        errors.append(hidden)
     if not text.isascii():
         if smtputf8:
             warnings.append("Non-ASCII characters: allowed because the server announced SMTPUTF8.")

@@ -26,15 +26,25 @@ Example::
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_TOP_KEYS = {"helo": str, "mail_from": str, "dns": str, "theme": str, "ip": str}
+from smtp_tui.core.addresses import InputError, parse_address, parse_domain
+from smtp_tui.core.numbers import NumberError, check_seconds, shown
+
+_TOP_KEYS = ("helo", "mail_from", "dns", "theme", "ip")
 _BLACKLIST_KEYS = ("enable", "disable")
-# Binding ids that [keys] may remap (see the README).
 _TIMEOUT_KEYS = ("connect", "banner", "command", "dns")
+# No setting needs more (a domain is at most 255 octets, an address 320); anything longer is
+# refused before it is parsed, so no message ever echoes a megabyte.
+MAX_VALUE_CHARS = 512
+# Room for the explanation; a message longer than this is cut.
+_MAX_REASON_CHARS = 300
 
 
 class ConfigError(ValueError):
@@ -51,7 +61,7 @@ class Config:
     timeouts: dict[str, float] = field(default_factory=dict)
     blacklists_enable: tuple[str, ...] = ()
     blacklists_disable: tuple[str, ...] = ()
-    keymap: dict[str, str] = field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)  # checked by smtp_tui.ui.keymap
     path: Path | None = None
 
 
@@ -73,74 +83,165 @@ def load_config(path: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}.") from None
-    return _from_data(data, path, text)
+    return _ConfigReader(path, text).read(data)
 
 
-def _line_of(text: str, key: str) -> str:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip().startswith(key):
-            return f" (line {number})"
-    return ""
+def _cut(text: str, limit: int = _MAX_REASON_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _from_data(data: dict[str, object], path: Path, text: str) -> Config:
-    values: dict[str, object] = {}
-    timeouts: dict[str, float] = {}
-    for key, value in data.items():
-        if key == "blacklists":
-            values.update(_blacklists(value, path, text))
-            continue
-        if key == "keys":
-            if not isinstance(value, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+class _ConfigReader:
+    """Turns the parsed TOML into a Config; every error names the file, the line and the key."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def where(self, key: str, table: str | None = None) -> str:
+        """``<path> (line N) [table] key`` for messages."""
+        line = ""
+        for number, content in enumerate(self.text.splitlines(), start=1):
+            if content.strip().startswith(key):
+                line = f" (line {number})"
+                break
+        label = f"[{table}] {shown(key)[1:-1]}" if table else shown(key)[1:-1]
+        return f"{self.path}{line}: {label}"
+
+    def read(self, data: dict[str, object]) -> Config:
+        values: dict[str, str] = {}
+        timeouts: dict[str, float] = {}
+        blacklists: dict[str, tuple[str, ...]] = {}
+        keymap: dict[str, str] = {}
+        for key, value in data.items():
+            if key == "blacklists":
+                blacklists = self.blacklists(value)
+            elif key == "keys":
+                keymap = self.keys(value)
+            elif key == "timeouts":
+                timeouts = self.timeouts(value)
+            elif key in _TOP_KEYS:
+                values[key] = self.setting(key, value)
+            else:
+                raise ConfigError(
+                    f"{self.where(key)}: unknown setting; "
+                    f"known: {', '.join([*_TOP_KEYS, 'timeouts', 'blacklists', 'keys'])}."
+                )
+        return Config(
+            helo=values.get("helo"),
+            mail_from=values.get("mail_from"),
+            dns=values.get("dns"),
+            theme=values.get("theme"),
+            ip=values.get("ip"),
+            timeouts=timeouts,
+            blacklists_enable=blacklists.get("enable", ()),
+            blacklists_disable=blacklists.get("disable", ()),
+            keymap=keymap,
+            path=self.path,
+        )
+
+    def setting(self, key: str, value: object) -> str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{self.where(key)}: must be a string.")
+        if len(value) > MAX_VALUE_CHARS:
+            raise ConfigError(
+                f"{self.where(key)} = {shown(value)}: {len(value)} characters is far too long."
+            )
+        check = _VALUE_CHECKS.get(key)
+        if check is not None:
+            try:
+                check(value)
+            except (InputError, ValueError) as error:
+                # The checks were written for the command line: say "it", not "--dns 'x'".
+                reason = str(error).replace(repr(value.strip()), "it").replace(repr(value), "it")
+                reason = re.sub(r"^--[a-z-]+ (it: )?", "", reason)
+                raise ConfigError(f"{self.where(key)} = {shown(value)}: {_cut(reason)}") from None
+        return value
+
+    def timeouts(self, value: object) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where('timeouts')}: must be a table.")
+        found: dict[str, float] = {}
+        for name, seconds in value.items():
+            if name not in _TIMEOUT_KEYS:
+                raise ConfigError(
+                    f"{self.where(name, 'timeouts')}: unknown timeout; "
+                    f"known: {', '.join(_TIMEOUT_KEYS)}."
+                )
+            number = isinstance(seconds, int | float) and not isinstance(seconds, bool)
+            what = f"{self.where(name, 'timeouts')} = {_cut(str(seconds), 80)}"
+            if not number:
+                raise ConfigError(f"{what}: must be a finite, positive number of seconds.")
+            try:
+                # TOML allows nan and inf; neither is a timeout (nan would wait forever).
+                found[name] = check_seconds(float(seconds), what)
+            except (NumberError, OverflowError):
+                raise ConfigError(
+                    f"{what}: must be a finite, positive number of seconds."
+                ) from None
+        return found
+
+    def keys(self, value: object) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise ConfigError(
+                f"{self.where('keys')}: [keys] maps binding ids to keys, "
+                'e.g. copy-ticket = "ctrl+k".'
+            )
+        for name, keys in value.items():
+            if len(keys) > MAX_VALUE_CHARS:
+                raise ConfigError(f"{self.where(name, 'keys')} = {shown(keys)}: far too long.")
+        return dict(value)
+
+    def blacklists(self, value: object) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.where('blacklists')}: must be a table.")
+        found: dict[str, tuple[str, ...]] = {}
+        for name, zones in value.items():
+            if name not in _BLACKLIST_KEYS:
+                raise ConfigError(
+                    f"{self.where(name, 'blacklists')}: unknown blacklist setting; "
+                    "known: enable, disable."
+                )
+            if not isinstance(zones, list) or not all(
+                isinstance(z, str) and len(z) <= MAX_VALUE_CHARS for z in zones
             ):
                 raise ConfigError(
-                    f"{path}{_line_of(text, 'keys')}: [keys] maps binding ids "
-                    'to keys, e.g. copy-ticket = "ctrl+k".'
+                    f"{self.where(name, 'blacklists')}: must be a list of zone names."
                 )
-            values["keymap"] = dict(value)
-            continue
-        if key == "timeouts":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{path}{_line_of(text, key)}: 'timeouts' must be a table.")
-            for name, seconds in value.items():
-                if name not in _TIMEOUT_KEYS:
-                    raise ConfigError(
-                        f"{path}{_line_of(text, name)}: unknown timeout {name!r}; "
-                        f"known: {', '.join(_TIMEOUT_KEYS)}."
-                    )
-                number = isinstance(seconds, int | float) and not isinstance(seconds, bool)
-                if not number or seconds <= 0:
-                    raise ConfigError(
-                        f"{path}{_line_of(text, name)}: timeout {name!r} must be a positive number."
-                    )
-                timeouts[name] = float(seconds)
-            continue
-        expected = _TOP_KEYS.get(key)
-        if expected is None:
-            raise ConfigError(
-                f"{path}{_line_of(text, key)}: unknown setting {key!r}; "
-                f"known: {', '.join([*_TOP_KEYS, 'timeouts', 'blacklists', 'keys'])}."
-            )
-        if not isinstance(value, expected):
-            raise ConfigError(f"{path}{_line_of(text, key)}: {key!r} must be a string.")
-        values[key] = value
-    return Config(timeouts=timeouts, path=path, **values)  # type: ignore[arg-type]
+            found[name] = tuple(zones)
+        return found
 
 
-def _blacklists(value: object, path: Path, text: str) -> dict[str, tuple[str, ...]]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{path}{_line_of(text, 'blacklists')}: 'blacklists' must be a table.")
-    found: dict[str, tuple[str, ...]] = {}
-    for name, zones in value.items():
-        if name not in _BLACKLIST_KEYS:
-            raise ConfigError(
-                f"{path}{_line_of(text, name)}: unknown blacklist setting "
-                f"{name!r}; known: enable, disable."
-            )
-        if not isinstance(zones, list) or not all(isinstance(z, str) for z in zones):
-            raise ConfigError(
-                f"{path}{_line_of(text, name)}: {name!r} must be a list of zone names."
-            )
-        found[f"blacklists_{name}"] = tuple(zones)
-    return found
+def _check_helo(text: str) -> None:
+    if not (text.startswith("[") and text.endswith("]")):  # else an address literal
+        parse_domain(text)
+
+
+def _check_mail_from(text: str) -> None:
+    if text != "<>":
+        parse_address(text)
+
+
+def _check_ip(text: str) -> None:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise InputError("give your mail server's public IPv4 or IPv6 address.") from None
+
+
+def _check_dns(text: str) -> None:
+    # ASCII first: "9.9.9.9:٥٣" must not become port 53 through int().
+    if not text.isascii():
+        raise InputError("give the resolver's IP address, e.g. 9.9.9.9 or [::1]:5353 (ASCII).")
+    from smtp_tui.core.dns import parse_dns_server  # dnspython: only when there is a dns
+
+    parse_dns_server(text)
+
+
+_VALUE_CHECKS: dict[str, Callable[[str], None]] = {
+    "helo": _check_helo,
+    "mail_from": _check_mail_from,
+    "ip": _check_ip,
+    "dns": _check_dns,
+}

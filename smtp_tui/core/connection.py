@@ -46,11 +46,11 @@ class Timeouts:
     connect: float = 20.0
     banner: float = 60.0
     command: float = 60.0
-    quit: float = 5.0
+    quit: float = 1.0  # a server that ignores QUIT must not hold up leaving
 
     @classmethod
     def all(cls, seconds: float) -> Timeouts:
-        return cls(connect=seconds, banner=seconds, command=seconds, quit=min(seconds, 5.0))
+        return cls(connect=seconds, banner=seconds, command=seconds, quit=min(seconds, 1.0))
 
 
 class SmtpError(Exception):
@@ -121,6 +121,32 @@ def _family_mismatch(host: str, family: AddressFamily) -> str | None:
     return None
 
 
+def _reason(error: BaseException) -> str:
+    """An exception in words, never empty (``str(ssl.SSLError())`` is "()")."""
+    from smtp_tui.core.tls import error_reason
+
+    return error_reason(error).rstrip(".")
+
+
+class StreamBufferMissing(RuntimeError):
+    """asyncio no longer keeps unread bytes where the STARTTLS defence looks for them."""
+
+
+def _stream_buffer(reader: asyncio.StreamReader) -> bytearray:
+    """The bytes asyncio has received but nobody has read yet.
+
+    ``StreamReader`` keeps them in the private ``_buffer``; the STARTTLS defence must empty
+    it before the handshake (CVE-2011-0411), so if a Python release changes that, fail
+    loudly here instead of letting injected bytes through silently."""
+    buffer = getattr(reader, "_buffer", None)
+    if not isinstance(buffer, bytearray):
+        raise StreamBufferMissing(
+            "asyncio.StreamReader has no _buffer bytearray in this Python: the STARTTLS "
+            "defence cannot empty the receive buffer, so STARTTLS is refused."
+        )
+    return buffer
+
+
 class SmtpConnection:
     """One SMTP client connection whose every byte is written to a transcript."""
 
@@ -130,6 +156,7 @@ class SmtpConnection:
         self.parser = ReplyParser()
         self.keywords: dict[str, str] = {}
         self.peer: tuple[str, int] | None = None
+        self.local: tuple[str, int] | None = None  # the source address really used
         self.tls = False
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
@@ -185,7 +212,7 @@ class SmtpConnection:
             ) from None
         except ssl.SSLError as error:
             raise self._fail(
-                TlsFailed(f"The TLS handshake with {shown} port {port} failed: {error}.")
+                TlsFailed(f"The TLS handshake with {shown} port {port} failed: {_reason(error)}.")
             ) from None
         except OSError as error:
             raise self._fail(_connect_error(error, shown, port)) from None
@@ -193,6 +220,8 @@ class SmtpConnection:
         self.connected_at = time.monotonic()
         peer = writer.get_extra_info("peername")
         self.peer = (peer[0], peer[1]) if peer else (host, port)
+        local = writer.get_extra_info("sockname")
+        self.local = (local[0], local[1]) if local else None
         self.tls = ssl_context is not None
         self.transcript.info(f"Connected to {self.peer[0]} port {self.peer[1]}.")
         banner = await self.read_reply(self.timeouts.banner, waiting_for="the greeting (220)")
@@ -245,6 +274,7 @@ class SmtpConnection:
         """Wait for the next complete reply (the whole reply must arrive within ``timeout``)."""
         if self._reader is None:
             raise NotConnected("Not connected.")
+        paused = time.monotonic()
         try:
             async with asyncio.timeout(timeout):
                 while not self._ready:
@@ -276,6 +306,16 @@ class SmtpConnection:
                             )
                         break
                     self._ready += self.parser.feed(data)
+                    if not self._ready:
+                        # A reply of many chunks (a flood): read() does not yield while its
+                        # buffer holds data, and the screen shares this loop. Yield after each
+                        # chunk, and every 20 ms of reading pause 2 ms, so that a key press
+                        # goes through all of the screen's steps at once (issue 15).
+                        if time.monotonic() - paused < 0.02:
+                            await asyncio.sleep(0)
+                        else:
+                            await asyncio.sleep(0.002)
+                            paused = time.monotonic()
         except TimeoutError:
             partial = " (part of a reply had arrived)" if self.parser.has_partial else ""
             await self._abort()
@@ -340,7 +380,7 @@ class SmtpConnection:
     def buffered_bytes(self) -> int:
         """Bytes received but not yet taken as a reply (parser and stream buffer)."""
         pending = sum(len(event.raw) for event in self._ready)
-        stream = len(getattr(self._reader, "_buffer", b""))  # asyncio keeps unread bytes here
+        stream = len(_stream_buffer(self._reader)) if self._reader is not None else 0
         return pending + self.parser.buffered_bytes + stream
 
     async def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> int:
@@ -352,12 +392,14 @@ class SmtpConnection:
         """
         if self._writer is None or self._reader is None:
             raise NotConnected("Not connected.")
-        discarded = self.buffered_bytes()
+        try:
+            discarded = self.buffered_bytes()
+            _stream_buffer(self._reader).clear()
+        except StreamBufferMissing as error:
+            await self._abort()
+            raise self._fail(TlsFailed(str(error))) from None
         self._ready.clear()
         self.parser.reset()
-        buffer = getattr(self._reader, "_buffer", None)
-        if isinstance(buffer, bytearray):
-            buffer.clear()
         if discarded:
             self.transcript.warning(
                 f"The server sent {discarded} bytes after its 220 and before the TLS handshake. "
@@ -372,7 +414,7 @@ class SmtpConnection:
             raise self._fail(TlsFailed("The TLS handshake did not finish in time.")) from None
         except (ssl.SSLError, ConnectionError, OSError) as error:
             await self._abort()
-            raise self._fail(TlsFailed(f"The TLS handshake failed: {error}.")) from None
+            raise self._fail(TlsFailed(f"The TLS handshake failed: {_reason(error)}.")) from None
         self.tls = True
         self.keywords = {}
         self.transcript.info(f"TLS started: {self.tls_version()}.")

@@ -10,18 +10,36 @@ import asyncio
 import ipaddress
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import dns.asyncresolver
-import dns.exception
-import dns.message
-import dns.name
-import dns.rcode
-import dns.rdatatype
-import dns.resolver
+from smtp_tui.core.addresses import DomainName
 
-from smtp_tui.core.addresses import DomainName, InputError
+# The pure choice of resolver lives apart (options need it without dnspython); its names are
+# importable from here too.
+from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
 
-DEFAULT_DNS_TIMEOUT = 5.0
+__all__ = [
+    "DEFAULT_DNS_TIMEOUT",
+    "DnsError",
+    "DnsFailure",
+    "HostAddresses",
+    "MxHost",
+    "MxResult",
+    "ResolverChoice",
+    "is_ip_address",
+    "lookup_mx",
+    "make_resolver",
+    "parse_dns_server",
+    "query",
+    "resolve_addresses",
+]
+
+# dnspython (~60 ms to import, with importlib.metadata and email) is imported by the functions
+# that ask DNS, so a check that looks no name up never loads it (issue 15).
+if TYPE_CHECKING:
+    import dns.asyncresolver
+    import dns.name
+    import dns.resolver
 
 
 class DnsFailure(Enum):
@@ -69,53 +87,13 @@ class DnsError(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
-class ResolverChoice:
-    """Which resolver to ask: the system's (``server`` None) or one given address and port."""
-
-    server: str | None = None
-    port: int = 53
-
-    def describe(self) -> str:
-        if self.server is None:
-            return "system resolver"
-        host = f"[{self.server}]" if ":" in self.server else self.server
-        return f"{host}:{self.port}"
-
-
-def parse_dns_server(text: str) -> ResolverChoice:
-    """``SERVER[:PORT]`` -> ResolverChoice; IPv6 as ``[::1]:5353`` or a bare ``::1``."""
-    raw = text.strip()
-    host, port = raw, 53
-    if raw.startswith("["):
-        host, _, rest = raw[1:].partition("]")
-        if rest:
-            if not rest.startswith(":"):
-                raise InputError(f"--dns {raw!r}: expected [IPv6]:PORT.")
-            port = _parse_port(rest[1:], raw)
-    elif raw.count(":") == 1:
-        host, port_text = raw.split(":")
-        port = _parse_port(port_text, raw)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        raise InputError(
-            f"--dns {raw!r}: give the resolver's IP address (e.g. 9.9.9.9 or [::1]:5353), "
-            "not a name."
-        ) from None
-    return ResolverChoice(server=host, port=port)
-
-
-def _parse_port(text: str, whole: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise InputError(f"{whole!r}: the port must be a number from 1 to 65535.")
-    return int(text)
-
-
 def make_resolver(
     choice: ResolverChoice, *, timeout: float = DEFAULT_DNS_TIMEOUT
 ) -> dns.asyncresolver.Resolver:
     """A resolver for ``choice``; raises DnsError if the system has none configured."""
+    import dns.asyncresolver
+    import dns.resolver
+
     if choice.server is None:
         try:
             resolver = dns.asyncresolver.Resolver()
@@ -132,6 +110,9 @@ def make_resolver(
 
 
 def _failure_from_nameservers(error: dns.resolver.NoNameservers) -> tuple[DnsFailure, str]:
+    import dns.message
+    import dns.rcode
+
     errors = error.kwargs.get("errors") or []
     for entry in errors:
         response = entry[4] if len(entry) > 4 else None
@@ -149,6 +130,10 @@ async def query(
     resolver: dns.asyncresolver.Resolver, name: str | dns.name.Name, rdtype: str
 ) -> dns.resolver.Answer:
     """Resolve one name and type; every failure is raised as a DnsError."""
+    import dns.exception
+    import dns.name
+    import dns.resolver
+
     shown = name.to_text(omit_final_dot=True) if isinstance(name, dns.name.Name) else name
     try:
         qname = name if isinstance(name, dns.name.Name) else dns.name.from_text(name)
@@ -246,6 +231,8 @@ async def lookup_mx(domain: DomainName, resolver: dns.asyncresolver.Resolver) ->
     -> ``null_mx`` and no hosts. Raises DnsError for NXDOMAIN, SERVFAIL, timeouts, and when
     neither MX nor address records exist.
     """
+    import dns.name
+
     try:
         answer = await query(resolver, domain.ascii, "MX")
     except DnsError as error:

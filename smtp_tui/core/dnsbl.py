@@ -1,9 +1,11 @@
 """DNS blacklist checks that never call a refusal or a dead list "listed".
 
-Each (zone, target) gets one of six statuses: listed, not-listed, refused, error, timeout,
-broken. Before a zone's answers are trusted it passes the RFC 5782 §5 self-test, once per run
-and resolver: its "listed" test point must be listed and its "not listed" point must not be.
-All zones are queried at once (bounded) and results are delivered as each arrives.
+Each (zone, target) gets one of seven statuses: listed, not-listed, unverified, refused, error,
+timeout, broken. Before a zone's answers are trusted it passes the RFC 5782 §5 self-test, once
+per run and resolver: its "listed" test point must be listed and its "not listed" point must
+not be. A list that does not list its own test entry (a dead list, or a resolver that answers
+NXDOMAIN to every DNSBL query) cannot vouch for anything: its silence is ``unverified``, never
+``not-listed``. All zones are queried at once (bounded) and results arrive as each is done.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import dns.asyncresolver
 
-from smtp_tui.core.addresses import parse_domain
+from smtp_tui.core.addresses import InputError, parse_domain
 from smtp_tui.core.dns import DnsError, DnsFailure, query
 from smtp_tui.core.dnsbl_catalogue import Zone
 from smtp_tui.core.sanitize import sanitize_text
@@ -31,6 +34,7 @@ LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 class BlStatus(Enum):
     LISTED = ("listed", "✘")
     NOT_LISTED = ("not-listed", "✔")
+    UNVERIFIED = ("unverified", "?")
     REFUSED = ("refused", "?")
     ERROR = ("error", "?")
     TIMEOUT = ("timeout", "?")
@@ -47,6 +51,10 @@ class BlStatus(Enum):
     @property
     def could_not_check(self) -> bool:
         return self not in (BlStatus.LISTED, BlStatus.NOT_LISTED)
+
+
+class TargetError(InputError):
+    """A blacklist target that is neither an IP address nor a usable domain."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,22 @@ def reversed_nibbles(address: ipaddress.IPv6Address) -> str:
 
 
 def parse_target(text: str) -> Target:
-    """An IPv4 or IPv6 address, or a domain; raises InputError otherwise."""
+    """An IPv4 or IPv6 address, or a domain; raises InputError (TargetError) otherwise.
+
+    A dotted string of digits that is not an address (``1.2.3.4.5``, ``300.1.1.1``) and any
+    name whose last label is all digits is refused here, before any query: no top-level domain
+    is numeric (RFC 3696 §2), so it is a mistyped address."""
     raw = text.strip().strip("[]")
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
+        last = raw.rstrip(".").rsplit(".", 1)[-1]
+        if last.isdigit():
+            raise TargetError(
+                f"{raw!r} is neither an IP address nor a domain: its last label is all "
+                "digits, and no top-level domain is. Give an IPv4 address (four numbers "
+                "0-255), an IPv6 address, or a domain name."
+            ) from None
         domain = parse_domain(raw)
         return Target(domain.shown(), "domain", domain.ascii)
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -159,8 +178,6 @@ def classify_codes(zone: Zone, codes: list[str]) -> _Answer:
                 ),
             )
         refusal = zone.is_error_code(code)
-        if refusal is None and code == "127.0.0.1":
-            refusal = "127.0.0.1 is the 'not listed' test point: the list refused the query"
         if refusal is not None:
             return _Answer(BlStatus.REFUSED, tuple(codes), detail=f"{refusal}. {_FIX_REFUSED}")
     meanings = tuple(dict.fromkeys(zone.meaning_of(code) for code in codes))
@@ -176,8 +193,10 @@ class DnsblChecker:
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
         cache_seconds: float = RESULT_CACHE_SECONDS,
+        txt_with_a: bool = True,
     ) -> None:
         self.resolver = resolver
+        self.txt_with_a = txt_with_a  # one round trip for a listing, one more query per zone
         self._limit = asyncio.Semaphore(max_in_flight)
         self._cache_seconds = cache_seconds
         self._results: dict[tuple[str, str], tuple[float, ZoneResult]] = {}
@@ -221,7 +240,14 @@ class DnsblChecker:
             negative = reversed_nibbles(ipaddress.IPv6Address("::ffff:7f00:1"))
         else:
             positive, negative = "2.0.0.127", "1.0.0.127"
-        listed, clean = await asyncio.gather(self._ask(zone, positive), self._ask(zone, negative))
+        if not zone.test_entry:
+            # Only the negative point can be tested; silence stays unverified.
+            clean = await self._ask(zone, negative)
+            listed = _Answer(BlStatus.NOT_LISTED)
+        else:
+            listed, clean = await asyncio.gather(
+                self._ask(zone, positive), self._ask(zone, negative)
+            )
         if clean.status is BlStatus.LISTED:
             return _Answer(
                 BlStatus.BROKEN,
@@ -235,21 +261,12 @@ class DnsblChecker:
             if answer.status in (BlStatus.REFUSED, BlStatus.ERROR, BlStatus.TIMEOUT):
                 return answer
         if listed.status is BlStatus.NOT_LISTED:
-            if family == "ipv6":
-                return _Answer(
-                    BlStatus.ERROR,
-                    detail=(
-                        "This list does not answer for IPv6 (its IPv6 test point is not listed)."
-                    ),
-                )
-            return _Answer(
-                BlStatus.NOT_LISTED,
-                detail=("The list has no RFC 5782 test entry, so its answers cannot be verified."),
-            )
+            return _Answer(BlStatus.UNVERIFIED, detail=_unverified_reason(zone, family, positive))
         return _Answer(BlStatus.LISTED)  # healthy
 
     async def check(self, zone: Zone, target: Target) -> ZoneResult:
-        """One zone, one target: self-test and the real query run side by side."""
+        """One zone, one target: self-test, the A query and the TXT reason run side by side
+        (the TXT is asked with the A rather than after it, and dropped unless listed)."""
         key = (zone.zone, target.label)
         cached = self._results.get(key)
         if cached and time.monotonic() - cached[0] < self._cache_seconds:
@@ -261,23 +278,39 @@ class DnsblChecker:
                 BlStatus.ERROR,
                 detail=f"This is a {zone.kind} list; it cannot check {target.kind}.",
             )
-        test, answer = await asyncio.gather(
-            self.self_test(zone, target.kind), self._ask(zone, target.label)
-        )
-        result = await self._combine(zone, target, test, answer)
+        reason = asyncio.ensure_future(self._reason(zone, target)) if self.txt_with_a else None
+        try:
+            test, answer = await asyncio.gather(
+                self.self_test(zone, target.kind), self._ask(zone, target.label)
+            )
+            result = await self._combine(zone, target, test, answer, reason)
+        finally:
+            if reason is not None and not reason.done():
+                reason.cancel()
         if result.status is not BlStatus.TIMEOUT:
             self._results[key] = (time.monotonic(), result)
         return result
 
     async def _combine(
-        self, zone: Zone, target: Target, test: _Answer, answer: _Answer
+        self,
+        zone: Zone,
+        target: Target,
+        test: _Answer,
+        answer: _Answer,
+        reason_asked: asyncio.Future[str | None] | None = None,
     ) -> ZoneResult:
-        if test.status is not BlStatus.LISTED and test.status is not BlStatus.NOT_LISTED:
+        unverified = test.status is BlStatus.UNVERIFIED
+        if test.status is not BlStatus.LISTED and not unverified:
             return ZoneResult(zone, target.text, test.status, detail="Self-test: " + test.detail)
+        if answer.status is BlStatus.NOT_LISTED and unverified:
+            # Silence from a list that does not list its own test entry proves nothing.
+            return ZoneResult(zone, target.text, BlStatus.UNVERIFIED, detail=test.detail)
         if answer.status is not BlStatus.LISTED:
             return ZoneResult(zone, target.text, answer.status, answer.codes, detail=answer.detail)
-        detail = test.detail  # non-empty when the list could not be verified
-        reason = await self._reason(zone, target)
+        # A listing code from an unverified list is still a listing (the negative test passed,
+        # so the list does not answer everything); the note says it could not be verified.
+        detail = test.detail
+        reason = await (reason_asked or self._reason(zone, target))
         policy = any(zone.is_policy(meaning) for meaning in answer.meanings)
         return ZoneResult(
             zone,
@@ -308,6 +341,24 @@ class DnsblChecker:
                 task.cancel()
 
 
+def _unverified_reason(zone: Zone, family: str, positive: str) -> str:
+    if not zone.test_entry:
+        return (
+            "This list publishes no RFC 5782 test entry, so 'not listed' from it cannot be "
+            "verified; look the address up on the list's site."
+        )
+    if family == "ipv6":
+        return (
+            f"The list does not list its IPv6 test entry ({positive[:23]}...): it may not "
+            "answer for IPv6 at all, so 'not listed' means nothing here."
+        )
+    return (
+        f"The list does not list its own test entry ({positive}.{zone.zone}): the list is dead, "
+        "or your resolver answers NXDOMAIN to DNSBL queries (many public and corporate "
+        "resolvers do). 'Not listed' from it means nothing; ask another resolver."
+    )
+
+
 def _replace_cached(result: ZoneResult) -> ZoneResult:
     return replace(result, cached=True)
 
@@ -328,11 +379,42 @@ class SweepSummary:
     def unchecked(self) -> list[ZoneResult]:
         return [r for r in self.results if r.status.could_not_check]
 
+    @property
+    def nothing_checked(self) -> bool:
+        """True when no list gave a verified answer (listed or not-listed)."""
+        return not self.listed and not self.clean
+
     def line(self) -> str:
         return (
             f"{len(self.listed)} listed, {len(self.clean)} clean, "
             f"{len(self.unchecked)} could not check"
         )
+
+    def common_cause(self, resolver: str) -> str | None:
+        """When most lists failed the same way, the likely shared cause: the resolver.
+
+        ``resolver`` names the resolver asked (e.g. "system resolver")."""
+        failed = [r for r in self.results if r.status.could_not_check]
+        if len(failed) < 2 or len(failed) * 2 <= len(self.results):
+            return None
+        status, count = Counter(r.status for r in failed).most_common(1)[0]
+        if count * 2 <= len(self.results) or status is BlStatus.BROKEN:
+            return None
+        how = _COMMON_CAUSES.get(status, "failed")
+        return (
+            f"{count} of {len(self.results)} lists {how}. One list failing is the list's "
+            f"problem; most of them failing the same way points at the resolver asked "
+            f"({resolver}). Ask another one with --dns SERVER[:PORT], best your mail "
+            "server's own recursive resolver (not a public one such as 8.8.8.8 or 1.1.1.1)."
+        )
+
+
+_COMMON_CAUSES = {
+    BlStatus.UNVERIFIED: "did not list their own test entry (every query answered 'not listed')",
+    BlStatus.REFUSED: "refused the query",
+    BlStatus.ERROR: "failed (SERVFAIL or REFUSED)",
+    BlStatus.TIMEOUT: "did not answer in time",
+}
 
 
 def zones_for(zones: list[Zone], target: Target) -> list[Zone]:
@@ -349,6 +431,7 @@ __all__ = [
     "DnsblChecker",
     "SweepSummary",
     "Target",
+    "TargetError",
     "ZoneResult",
     "address_note",
     "classify_codes",

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+REFUSAL_RANGE = ipaddress.ip_network("127.255.255.0/24")
 POLICY_WORDS = ("policy", "pbl", "dyna", "noptr", "generic rdns", "no rdns", "neighbourhood")
 
 
@@ -37,15 +38,34 @@ class Zone:
     access_note: str = ""
     role: str = "default-candidate"
     test_name: str = "test"
+    # False when the catalogue knows the list publishes no RFC 5782 "listed" test entry: its
+    # silence then proves nothing, so "not listed" from it is reported as unverified.
+    test_entry: bool = True
+    # Codes that are real listings on this list although most lists use them for refusals
+    # (127.0.0.1, 127.255.255.0/24): Validity's 127.0.0.1 "bot", for one.
+    ordinary_codes: tuple[str, ...] = ()
 
     def is_error_code(self, code: str) -> str | None:
-        """The refusal meaning of an answer code, or None if it is not a refusal."""
+        """The refusal meaning of an answer code, or None if it is not a refusal.
+
+        Besides the list's own error codes, 127.0.0.1 (the RFC 5782 "not listed" point) and
+        127.255.255.0/24 (Spamhaus' and others' "query refused / open resolver / over limit")
+        are refusals on every list, unless the catalogue names them in ``ordinary_codes``."""
         if code in self.errors:
             return self.errors[code]
+        if code in self.ordinary_codes:
+            return None
         address = ipaddress.ip_address(code)
         for cidr in self.error_ranges:
             if address in ipaddress.ip_network(cidr):
                 return "the list refused or could not answer the query"
+        if address in REFUSAL_RANGE:
+            return (
+                f"{code} is in 127.255.255.0/24, which lists use to say the query was refused "
+                "(public or open resolver, or too many queries)"
+            )
+        if code == "127.0.0.1":
+            return "127.0.0.1 is the 'not listed' test point: the list refused the query"
         return None
 
     def meaning_of(self, code: str) -> str:
@@ -94,6 +114,8 @@ def _zone_from(item: dict[str, Any]) -> Zone:
         access_note=str(item.get("access_note", "")),
         role=str(item.get("role", "optional")),
         test_name=str(test_name),
+        test_entry=bool(item.get("test_entry", True)),
+        ordinary_codes=tuple(str(code) for code in item.get("ordinary_codes", ())),
     )
 
 

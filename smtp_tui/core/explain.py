@@ -1,43 +1,95 @@
 """Explain a reply in plain words: what it means, whose side must act, and what to do next.
 
 Knowledge lives in data files (``data/reply_codes.tsv``, ``data/enhanced_codes.tsv``,
-``data/known_texts.toml``, ``data/ehlo_keywords.tsv``). Providers reuse codes with meanings of
-their own, so a known text wins over the code registry when both speak.
+``data/known_texts.toml`` and ``data/known_texts/*.toml``, ``data/ehlo_keywords.tsv``).
+
+Precedence, as an admin reads a reply: a provider's own text beats a generic text, a text beats
+keywords, strong keywords ("spam", "quota", "no such user" ...) beat an enhanced code, an
+enhanced code beats the basic code; generic codes (5.7.1, 5.2.0, 550, 552 ...) and broad phrases
+("Recipient address rejected:") decide only when nothing else speaks, and generic codes not at
+all when the text says more than they do. Whatever decides, each code's own meaning is still
+shown. Only a bounded prefix of the text is read (``MAX_EXPLAINED_CHARS``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
-from smtp_tui.core.replies import Reply, parse_enhanced
-
-CATEGORIES = (
-    "accepted",
-    "recipient-unknown",
-    "mailbox-full",
-    "mailbox-disabled",
-    "relay-denied",
-    "sender-ip-blocked",
-    "reverse-dns",
-    "rate-limited",
-    "authentication",
-    "helo-rejected",
-    "sender-rejected",
-    "greylisted",
-    "tls-required",
-    "content-policy",
-    "syntax",
-    "server-unavailable",
-    "null-mx",
-    "other",
+from smtp_tui.core.explain_data import (
+    category_defaults,
+    ehlo_keywords,
+    enhanced_codes,
+    known_texts,
+    reply_codes,
 )
-SIDES = ("yours", "theirs", "unclear")
+from smtp_tui.core.explain_kinds import (
+    DECIDED_BY_TIER,
+    Category,
+    DecidedBy,
+    Entry,
+    KnownText,
+    Side,
+    Tier,
+)
+from smtp_tui.core.explain_line import (
+    MAX_EXPLAINED_CHARS,
+    bounded_lines,
+    find_enhanced,
+    one_line,
+    parse_pasted,
+)
+from smtp_tui.core.explain_match import text_matches
+from smtp_tui.core.replies import Reply
+
+__all__ = [
+    "CATEGORIES",
+    "MAX_EXPLAINED_CHARS",
+    "SIDES",
+    "Category",
+    "DecidedBy",
+    "Decision",
+    "Entry",
+    "Explanation",
+    "KnownText",
+    "Side",
+    "enhanced_codes",
+    "explain",
+    "explain_keywords",
+    "explain_reply",
+    "explain_text",
+    "known_texts",
+    "match_known_text",
+    "reply_codes",
+]
+
+CATEGORIES = tuple(category.value for category in Category)
+SIDES = tuple(side.value for side in Side)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which part of the reply decided, for a screen ("Decided by: Microsoft 365 text 5.7.606").
+
+    ``rule`` is the known text's id, or ``keywords`` / ``enhanced-code`` / ``code``;
+    ``evidence`` the words that matched.
+    """
+
+    by: DecidedBy
+    rule: str
+    label: str
+    provider: str | None = None
+    evidence: str = ""
+
+    def as_text(self) -> str:
+        words = f' ("{self.evidence}")' if self.evidence else ""
+        rule = f" [rule {self.rule}]" if self.by not in _UNNAMED_RULES else ""
+        return f"Decided by: {self.label}{words}{rule}"
+
+
+_CODE_DECISIONS = (DecidedBy.ENHANCED_CODE, DecidedBy.BASIC_CODE, DecidedBy.NOTHING)
+_UNNAMED_RULES = (*_CODE_DECISIONS, DecidedBy.KEYWORDS)  # their rule is the label itself
+_NOTHING = Decision(DecidedBy.NOTHING, "none", "nothing smtp-tui recognizes")
 
 
 @dataclass(frozen=True)
@@ -46,12 +98,25 @@ class Explanation:
 
     code: int | None
     enhanced: str | None
-    category: str
-    side: str
+    category: Category
+    side: Side
     meaning: str
     next_steps: tuple[str, ...] = ()
     details: tuple[str, ...] = field(default=(), compare=False)
-    source: str = field(default="", compare=False)
+    decision: Decision = field(default=_NOTHING, compare=False)
+
+    @property
+    def rule(self) -> str:
+        return self.decision.rule
+
+    @property
+    def provider(self) -> str | None:
+        return self.decision.provider
+
+    @property
+    def decided_by(self) -> str:
+        """One line for a screen: "Decided by: Microsoft 365 text 5.7.606 [rule ...]"."""
+        return self.decision.as_text()
 
     def as_text(self) -> str:
         """The explanation for a person (`smtp-tui explain` and the F2 screen)."""
@@ -59,90 +124,41 @@ class Explanation:
         lines = [
             f"{head or 'Text'}: {self.meaning}",
             f"Category: {self.category}    Whose side: {self.side}",
+            self.decided_by,
         ]
         lines += [f"→ {step}" for step in self.next_steps]
         if self.details:
             lines += ["", *(f"Code {detail}" for detail in self.details)]
-        if self.source:
-            lines.append(f"(from the {self.source})")
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, object]:
         return {
             "code": self.code,
             "enhanced": self.enhanced,
-            "category": self.category,
-            "side": self.side,
+            "category": str(self.category),
+            "side": str(self.side),
             "meaning": self.meaning,
             "next_steps": list(self.next_steps),
+            "rule": self.rule,
+            "provider": self.provider,
         }
 
 
 @dataclass(frozen=True)
-class Entry:
-    category: str
-    side: str
-    meaning: str
-    next_steps: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class KnownText:
-    pattern: re.Pattern[str]
-    provider: str
+class _Evidence:
+    tier: Tier
     entry: Entry
-
-
-def _data(name: str) -> str:
-    return resources.files("smtp_tui.core").joinpath(f"data/{name}").read_text("utf-8")
-
-
-def _read_tsv(name: str) -> dict[str, Entry]:
-    rows = csv.DictReader(io.StringIO(_data(name)), delimiter="\t", quoting=csv.QUOTE_NONE)
-    table: dict[str, Entry] = {}
-    for row in rows:
-        steps = tuple(step.strip() for step in (row["next_steps"] or "").split("|") if step.strip())
-        table[row["code"]] = Entry(row["category"], row["side"], row["meaning"], steps)
-    return table
-
-
-@cache
-def reply_codes() -> dict[str, Entry]:
-    """Basic reply codes ("550") and classes ("5yz")."""
-    return _read_tsv("reply_codes.tsv")
-
-
-@cache
-def enhanced_codes() -> dict[str, Entry]:
-    """Enhanced status codes keyed as in the registry: "X.1.1", "5.X.X", "X.7.X"."""
-    return _read_tsv("enhanced_codes.tsv")
-
-
-@cache
-def known_texts() -> tuple[KnownText, ...]:
-    data = tomllib.loads(_data("known_texts.toml"))
-    return tuple(
-        KnownText(
-            re.compile(item["pattern"], re.IGNORECASE),
-            item["provider"],
-            Entry(item["category"], item["side"], item["meaning"], tuple(item["next_steps"])),
-        )
-        for item in data["text"]
-    )
-
-
-@cache
-def ehlo_keywords() -> dict[str, str]:
-    rows = csv.DictReader(
-        io.StringIO(_data("ehlo_keywords.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
-    )
-    return {row["keyword"]: row["meaning"] for row in rows}
+    decision: Decision
 
 
 def _enhanced_entry(enhanced: str) -> Entry | None:
-    _class, subject, detail = enhanced.split(".")
+    klass, subject, detail = enhanced.split(".")
     table = enhanced_codes()
-    return table.get(f"X.{subject}.{detail}") or table.get(f"X.{subject}.X")
+    return (
+        table.get(f"X.{subject}.{detail}")
+        or table.get(f"X.{subject}.X")
+        or table.get(f"{klass}.X.X")
+    )
 
 
 def _basic_entry(code: int) -> Entry | None:
@@ -150,89 +166,174 @@ def _basic_entry(code: int) -> Entry | None:
     return table.get(str(code)) or table.get(f"{code // 100}yz")
 
 
+def _enhanced_decision(enhanced: str) -> Decision:
+    return Decision(DecidedBy.ENHANCED_CODE, "enhanced-code", f"enhanced code {enhanced}")
+
+
+def _basic_decision(code: int) -> Decision:
+    return Decision(DecidedBy.BASIC_CODE, "code", f"reply code {code}")
+
+
 def match_known_text(text: str) -> KnownText | None:
-    for known in known_texts():
-        if known.pattern.search(text):
-            return known
-    return None
+    """The known text that decides for ``text``, or None."""
+    matches = text_matches(one_line(text))
+    return matches[0].known if matches else None
+
+
+def _text_evidence(line: str, code: int | None, enhanced: str | None) -> list[_Evidence]:
+    evidence = []
+    for match in text_matches(line):
+        known, words = match.known, match.words.strip()[:80]
+        by = DECIDED_BY_TIER[known.tier]
+        if known.is_keyword:
+            decision = Decision(by, "keywords", f"keywords: {known.label or known.id}", None, words)
+        else:
+            label = known.label or enhanced or (str(code) if code else "")
+            name = f"{known.provider} text {label}".strip()
+            decision = Decision(by, known.id, name, known.provider, words)
+        evidence.append(_Evidence(known.tier, known.entry, decision))
+    return evidence
+
+
+def _code_evidence(code: int | None, enhanced: str | None) -> list[_Evidence]:
+    evidence = []
+    detail = _enhanced_entry(enhanced) if enhanced else None
+    if detail is not None and enhanced:
+        tier = Tier.GENERIC_ENHANCED_CODE if detail.generic else Tier.ENHANCED_CODE
+        evidence.append(_Evidence(tier, detail, _enhanced_decision(enhanced)))
+    basic = _basic_entry(code) if code is not None else None
+    if basic is not None and code is not None:
+        tier = Tier.GENERIC_BASIC_CODE if basic.generic else Tier.BASIC_CODE
+        evidence.append(_Evidence(tier, basic, _basic_decision(code)))
+    return evidence
+
+
+def _details(code: int | None, enhanced: str | None) -> tuple[str, ...]:
+    """What each code means on its own, whatever decided."""
+    details: list[str] = []
+    basic = _basic_entry(code) if code is not None else None
+    if basic is not None:
+        details.append(f"{code}: {basic.meaning}")
+    detail = _enhanced_entry(enhanced) if enhanced else None
+    if detail is not None:
+        details.append(f"{enhanced}: {detail.meaning}")
+    return tuple(details)
+
+
+# What is left of a line once codes, addresses, hosts, URLs, bracketed ids and numbers are gone.
+_CODES_AND_NAMES = re.compile(
+    # Each token starts only where a word starts, and possessive: a 4 KiB run of letters must
+    # not cost quadratic backtracking.
+    r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|(?<!\S)[^\s@]++@\S++|https?://\S++"
+    r"|(?<![\w-])[\w-]++(?:\.[\w-]++)+|\b\d[\d.:#-]*+"
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _says_more(line: str) -> bool:
+    """True when the text has words of its own beyond codes, addresses, hosts and ids: then a
+    generic code (550, 5.7.1 ...) must not decide the category alone."""
+    return len(_WORD.findall(_CODES_AND_NAMES.sub(" ", line))) >= 2
+
+
+def _decider(ranked: list[_Evidence], says_more: bool) -> _Evidence:
+    """The evidence that decides: the highest tier that names a category. A code that names
+    none ("other", "not further specified") never decides over one that does, and generic
+    codes decide nothing when the text says more than they do."""
+    for item in ranked:
+        is_code = item.decision.by in _CODE_DECISIONS
+        if is_code and item.tier <= Tier.GENERIC_ENHANCED_CODE and says_more:
+            continue
+        # A text filed under "other" (a mail loop, a size limit) still decides; a code whose
+        # meaning is "not further specified" does not.
+        if item.entry.category is not Category.OTHER or not is_code:
+            return item
+    # Only generic codes, and the text says more than they do: their meaning is shown, but
+    # the category stays "other" (the words are not ones smtp-tui knows).
+    best = ranked[0]
+    entry = Entry(Category.OTHER, Side.UNCLEAR, best.entry.meaning, best.entry.next_steps)
+    return _Evidence(best.tier, entry, best.decision)
+
+
+def _is_positive(code: int | None, enhanced: str | None) -> bool:
+    if code is not None:
+        return code < 400
+    return bool(enhanced and enhanced.startswith("2."))
+
+
+def _accepted(code: int | None, enhanced: str | None) -> Explanation:
+    # A success speaks through its basic code; a detail such as X.0.0 ("other or undefined
+    # status") is written for failures and would only confuse here.
+    basic = _basic_entry(code) if code is not None else None
+    detail = _enhanced_entry(enhanced) if enhanced else None
+    if enhanced and detail and detail.category is Category.ACCEPTED and not detail.generic:
+        entry, decision = detail, _enhanced_decision(enhanced)
+    elif basic is not None and code is not None:
+        entry, decision = basic, _basic_decision(code)
+    else:
+        entry = Entry(Category.ACCEPTED, Side.UNCLEAR, "Success.", ())
+        decision = _enhanced_decision(enhanced or "2.0.0")
+    return Explanation(
+        code,
+        enhanced,
+        Category.ACCEPTED,
+        Side.UNCLEAR,
+        entry.meaning,
+        entry.next_steps,
+        _details(code, enhanced),
+        decision,
+    )
 
 
 def explain(code: int | None, enhanced: str | None, text: str = "") -> Explanation:
-    """Explain from the most specific source that speaks: a known text, then the enhanced
-    code, then the basic code. ``details`` keep what each code means on its own."""
-    basic = _basic_entry(code) if code is not None else None
-    detail = _enhanced_entry(enhanced) if enhanced else None
-    positive = code is not None and code < 400
-    known = match_known_text(text) if text and not positive else None
-
-    details: list[str] = []
-    if basic is not None and code is not None:
-        details.append(f"{code}: {basic.meaning}")
-    if detail is not None and enhanced:
-        details.append(f"{enhanced}: {detail.meaning}")
-
-    ranked = [entry for entry in (detail, basic) if entry is not None]
-    if positive:
-        # A success speaks through its basic code; a detail such as X.0.0 ("other or undefined
-        # status") is written for failures and would only confuse here.
-        ranked = [e for e in (detail, basic) if e is not None and e.category == "accepted"]
-    if known is not None:
-        ranked.insert(0, known.entry)
+    """Explain a reply from its basic code, enhanced code and text (any of them may be
+    missing). The most specific evidence decides (see the module doc); ``details`` keep what
+    each code means on its own. A success (2xx, 3xx) is ``accepted`` and ``unclear``."""
+    if _is_positive(code, enhanced):
+        return _accepted(code, enhanced)
+    line = one_line(text) if text else ""
+    if enhanced is None and line:
+        enhanced = find_enhanced(line, code)
+    ranked = sorted(
+        [*_text_evidence(line, code, enhanced), *_code_evidence(code, enhanced)],
+        key=lambda item: -item.tier,
+    )
     if not ranked:
         return Explanation(
             code,
             enhanced,
-            "other",
-            "unclear",
+            Category.OTHER,
+            Side.UNCLEAR,
             "Not a reply smtp-tui recognizes: paste a whole reply line, a code "
             "such as 550, or an enhanced code such as 5.7.1.",
         )
-    primary = ranked[0]
-    category = next((e.category for e in ranked if e.category != "other"), "other")
-    side = next((e.side for e in ranked if e.side != "unclear"), "unclear")
-    if known is not None:
-        category, side = known.entry.category, known.entry.side
-    if positive:
-        category, side = "accepted", "unclear"
-    steps = next((e.next_steps for e in ranked if e.next_steps), ())
-    source = (
-        f"known text ({known.provider})" if known else ("enhanced code" if detail else "reply code")
-    )
+    decider = _decider(ranked, _says_more(line))
+    category, side = decider.entry.category, decider.entry.side
+    if category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:
+        side = Side.UNCLEAR  # nothing specific spoke: a generic code's side is only a guess
+    steps = decider.entry.next_steps or category_defaults()[category].next_steps
     return Explanation(
         code=code,
         enhanced=enhanced,
         category=category,
         side=side,
-        meaning=primary.meaning,
-        next_steps=tuple(steps),
-        details=tuple(details),
-        source=source,
+        meaning=decider.entry.meaning,
+        next_steps=steps,
+        details=_details(code, enhanced),
+        decision=decider.decision,
     )
 
 
 def explain_reply(reply: Reply) -> Explanation:
-    return explain(reply.code, reply.enhanced, reply.text)
-
-
-_LINE = re.compile(r"^\s*([2-5]\d\d)(?:[ -]|$)(.*)$", re.DOTALL)
-_ENHANCED_ONLY = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\s*$")
+    """Explain a reply from the wire; only its first ``MAX_EXPLAINED_CHARS`` characters count."""
+    return explain(reply.code, reply.enhanced, "\n".join(bounded_lines(reply.lines)))
 
 
 def explain_text(text: str) -> Explanation:
-    """A whole reply line (multi-line allowed), a basic code ("550"), or an enhanced code
-    ("5.7.1"); anything else is matched against known texts alone."""
-    stripped = text.strip()
-    only = _ENHANCED_ONLY.match(stripped)
-    if only:
-        return explain(None, ".".join(only.groups()))
-    match = _LINE.match(stripped)
-    if not match:
-        return explain(None, None, stripped)
-    code = int(match.group(1))
-    # Multi-line pastes: drop the code prefix of each line, keep the words.
-    rest = re.sub(r"(?m)^\s*[2-5]\d\d[ -]", "", match.group(2))
-    enhanced = parse_enhanced(rest.strip(), code)
-    return explain(code, enhanced, rest)
+    """A pasted reply line (multi-line allowed, the code anywhere in it), a basic code
+    ("550"), or an enhanced code ("5.7.1"); anything else is read for known texts alone."""
+    pasted = parse_pasted(text)
+    return explain(pasted.code, pasted.enhanced, pasted.text)
 
 
 def explain_keywords(keywords: dict[str, str]) -> list[str]:
@@ -241,7 +342,7 @@ def explain_keywords(keywords: dict[str, str]) -> list[str]:
     lines = []
     for keyword, params in keywords.items():
         meaning = known.get(keyword)
-        if keyword == "SIZE" and params.isdigit() and int(params) > 0:
+        if keyword == "SIZE" and params.isascii() and params.isdigit() and int(params) > 0:
             meaning = f"The largest message accepted is {int(params) / 1_000_000:.1f} MB."
         elif keyword == "AUTH" and params:
             meaning = f"{known['AUTH']} Mechanisms: {params}."

@@ -13,7 +13,8 @@ from typing import Protocol
 from smtp_tui.core.addresses import InputError, parse_address, parse_domain
 from smtp_tui.core.config import Config
 from smtp_tui.core.connection import AddressFamily, Timeouts
-from smtp_tui.core.dns import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
+from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
+from smtp_tui.core.numbers import PORT_RANGE, NumberError, check_seconds, parse_port, shown
 from smtp_tui.exit_codes import QUIT_AFTER  # noqa: F401  (re-exported)
 
 
@@ -54,7 +55,7 @@ def default_sender(helo: str) -> str:
 
 
 def parse_server(text: str, default_port: int) -> tuple[str, int]:
-    """``HOST[:PORT]`` (IPv6 as ``[::1]:25``) -> (host, port)."""
+    """``HOST[:PORT]`` (IPv6 as ``[::1]:25``) -> (host, port); the port in ASCII digits."""
     raw = text.strip()
     if raw.startswith("["):
         host, _, rest = raw[1:].partition("]")
@@ -64,11 +65,14 @@ def parse_server(text: str, default_port: int) -> tuple[str, int]:
     else:
         host, port_text = raw, ""
     if not host:
-        raise InputError(f"--server {raw!r}: no host given.")
+        raise InputError(f"--server {shown(raw)}: no host given.")
     if port_text:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise InputError(f"--server {raw!r}: the port must be a number from 1 to 65535.")
-        return host, int(port_text)
+        try:
+            return host, parse_port(port_text)
+        except NumberError:
+            raise InputError(
+                f"--server {shown(raw)}: the port must be {PORT_RANGE} (ASCII digits)."
+            ) from None
     return host, default_port
 
 
@@ -91,24 +95,31 @@ def build_options(
     """Merge flags and config into SessionOptions; raise InputError for anything unusable."""
     config = config or Config()
     if port is not None and not 0 < port < 65536:
-        raise InputError(f"--port {port}: the port must be a number from 1 to 65535.")
-    if timeout is not None and timeout <= 0:
-        raise InputError("--timeout must be a positive number of seconds.")
+        raise InputError(f"--port {port}: the port must be {PORT_RANGE}.")
+    if timeout is not None:
+        try:
+            check_seconds(timeout, f"--timeout {timeout:g}")
+        except NumberError as error:
+            raise InputError(str(error)) from None
+    # The config's values were checked when it was read (errors name the file and key); only
+    # the command line's are checked here.
+    if dns:
+        _check_dns(dns)
     dns_text = dns or config.dns
     resolver = parse_dns_server(dns_text) if dns_text else ResolverChoice()
+    if helo:
+        _check_helo(helo)
     helo_name = helo or config.helo
-    if helo_name:
-        _check_helo(helo_name)
+    if mail_from and mail_from != "<>":
+        parse_address(mail_from)
     sender = mail_from or config.mail_from
-    if sender and sender != "<>":
-        parse_address(sender)
     if rcpt_to:
         parse_address(rcpt_to)
     if server:
         parse_server(server, port or 25)
+    if ip:
+        _check_ip(ip)
     sending_ip = ip or config.ip
-    if sending_ip:
-        _check_ip(sending_ip)
     limits = config.timeouts
     timeouts = Timeouts(
         connect=limits.get("connect", Timeouts.connect),
@@ -136,6 +147,15 @@ def build_options(
     )
 
 
+def _check_dns(text: str) -> None:
+    # int() reads Arabic-Indic digits, so "9.9.9.9:٥٣" would quietly become port 53.
+    if not text.isascii():
+        raise InputError(
+            f"--dns {shown(text)}: give the resolver's IP address and port in ASCII, "
+            "e.g. 9.9.9.9 or [::1]:5353."
+        )
+
+
 def _check_ip(text: str) -> None:
     import ipaddress
 
@@ -143,7 +163,7 @@ def _check_ip(text: str) -> None:
         ipaddress.ip_address(text)
     except ValueError:
         raise InputError(
-            f"--ip {text!r}: give your mail server's public IPv4 or IPv6 address."
+            f"--ip {shown(text)}: give your mail server's public IPv4 or IPv6 address."
         ) from None
 
 

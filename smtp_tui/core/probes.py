@@ -78,14 +78,24 @@ async def probe_ports(
     )
 
 
-def diagnose(probes: list[PortProbe], port: int = 25) -> str:
-    """One sentence on what the probes say about port ``port``."""
+def diagnose(probes: list[PortProbe], port: int = 25, *, refused: bool = False) -> str:
+    """One sentence on what the probes say about port ``port``.
+
+    ``refused``: port ``port`` itself was refused (an answer: nothing listens, or a firewall
+    rejects), rather than timed out (packets dropped, as an outbound block does)."""
     answered = [probe.name for probe in probes if probe.answered]
+    if answered and refused:
+        listing = " and ".join(answered)
+        return (
+            f"Port {port} was refused but {listing} answered: the host is up and reachable, "
+            f"so nothing listens on its port {port} or its firewall rejects you. That is the "
+            "destination's configuration, not a block on your side."
+        )
     if answered:
         listing = " and ".join(answered)
         return (
-            f"Port {port} fails but {listing} answered: the host is up, so the likely cause "
-            f"is a port {port} block on the sending side (your network, ISP or cloud "
+            f"Port {port} timed out but {listing} answered: the host is up, so the likely "
+            f"cause is a port {port} block on the sending side (your network, ISP or cloud "
             "provider)."
         )
     return (

@@ -21,7 +21,7 @@ MAX_REPLY_LINES = 1000
 
 # RFC 5321: Reply-code = %x32-35 %x30-35 %x30-39
 _CODE = re.compile(rb"^([2-5][0-5][0-9])")
-_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)")
+_ENHANCED = re.compile(r"^([245])\.([0-9]{1,3})\.([0-9]{1,3})(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class ReplyParser:
         self._buffer = bytearray()
         self._discarding = False  # inside the tail of an over-long line
         self._pending = _Pending()
+        self._beyond_cap: dict[int, re.Pattern[bytes]] = {}  # code -> its continuation lines
 
     @property
     def buffered_bytes(self) -> int:
@@ -126,32 +127,41 @@ class ReplyParser:
     def feed(self, data: bytes) -> list[ParserEvent]:
         """Take more bytes; return the replies and errors they complete, in order."""
         events: list[ParserEvent] = []
-        self._buffer += data
+        buffer = self._buffer
+        buffer += data
+        # Lines are read by position and the buffer is trimmed once at the end: a flood of
+        # short lines costs one pass, not one deletion per line (issue 15).
+        start = 0
         while True:
-            newline = self._buffer.find(b"\n")
+            newline = buffer.find(b"\n", start)
             if self._discarding:
                 # The tail of a line that was already cut: drop it up to its LF.
                 if newline < 0:
-                    self._buffer.clear()
+                    start = len(buffer)
                     break
-                del self._buffer[: newline + 1]
+                start = newline + 1
                 self._discarding = False
                 continue
             if newline < 0:
-                if len(self._buffer) > self._max_line:
-                    head = bytes(self._buffer[: self._max_line])
-                    self._buffer.clear()
+                if len(buffer) - start > self._max_line:
+                    head = bytes(buffer[start : start + self._max_line])
+                    start = len(buffer)
                     self._discarding = True
                     self._pending.long_lines_cut += 1
                     event = self._take_line(head, cut=True)
                     if event is not None:
                         events.append(event)
                 break
-            raw_line = bytes(self._buffer[: newline + 1])
-            del self._buffer[: newline + 1]
+            skipped_to = self._skip_beyond_cap(buffer, start)
+            if skipped_to > start:
+                start = skipped_to
+                continue
+            raw_line = bytes(buffer[start : newline + 1])
+            start = newline + 1
             event = self._take_line(raw_line)
             if event is not None:
                 events.append(event)
+        del buffer[:start]
         return events
 
     def feed_eof(self) -> list[ParserEvent]:
@@ -161,6 +171,34 @@ class ReplyParser:
         if leftover:
             return [ProtocolError("connection closed in the middle of a reply", leftover)]
         return []
+
+    def _skip_beyond_cap(self, buffer: bytearray, start: int) -> int:
+        """Count the continuation lines at ``start`` of a reply that already holds its kept
+        lines and raw bytes, in one regex pass, without copying or sanitizing them: what
+        :meth:`_take_line` would do with each, for a 100,000-line flood (issue 15). Returns
+        where the lines it took end (``start`` when it took none)."""
+        pending = self._pending
+        if (
+            pending.code is None
+            or len(pending.lines) < self._max_lines
+            or len(pending.raw) < self._max_line * 4
+            or self._max_line < 4
+        ):
+            return start
+        pattern = self._beyond_cap.get(pending.code)
+        if pattern is None:
+            # Whole lines "CODE-..." no longer than a line may be (longer ones go the slow way).
+            pattern = re.compile(rb"(?:%d-[^\n]{0,%d}\n)+" % (pending.code, self._max_line - 4))
+            self._beyond_cap[pending.code] = pattern
+        match = pattern.match(buffer, start)
+        if match is None:
+            return start
+        end = match.end()
+        lines = buffer.count(b"\n", start, end)
+        if buffer.count(b"\r\n", start, end) < lines:
+            pending.bare_lf = True
+        pending.lines_cut += lines
+        return end
 
     def _take_line(self, raw_line: bytes, *, cut: bool = False) -> ParserEvent | None:
         pending = self._pending
@@ -175,10 +213,18 @@ class ReplyParser:
             body = body[: self._max_line]
             pending.long_lines_cut += 1
 
-        match = _CODE.match(body)
-        if not match:
-            return self._error("not an SMTP reply line (no valid 3-digit code)", raw_line)
-        code = int(match.group(1))
+        if (
+            pending.code is not None
+            and len(pending.lines) >= self._max_lines
+            and body[:3] == b"%d" % pending.code
+        ):
+            # Beyond the kept lines of a flood: the code was checked on the first line.
+            code = pending.code
+        else:
+            match = _CODE.match(body)
+            if not match:
+                return self._error("not an SMTP reply line (no valid 3-digit code)", raw_line)
+            code = int(match.group(1))
         separator = body[3:4]
         if separator not in (b"", b" ", b"-"):
             return self._error("missing space or hyphen after the reply code", raw_line)

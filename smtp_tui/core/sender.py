@@ -2,23 +2,33 @@
 
 The DNS egress address found here can differ from the address the mail server connects from
 (NAT, several addresses, a smarthost): the result always says where an address came from.
+A DNS failure is reported as "could not check (why)", never as evidence of absence ("no PTR",
+"no SPF"). The whole evaluated report (SPF results, DMARC, the checklist) is in
+:mod:`smtp_tui.core.sender_report`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import dns.asyncresolver
-import dns.reversename
 
-from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver, parse_dns_server, query
+from smtp_tui.core.dns import (
+    DnsError,
+    DnsFailure,
+    ResolverChoice,
+    make_resolver,
+    parse_dns_server,
+    query,
+)
 from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult, zones_for
 from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
 from smtp_tui.core.dnsbl_catalogue import Zone
+from smtp_tui.core.reverse_dns import ReverseDns, check_reverse_dns
 from smtp_tui.core.sanitize import sanitize_text
+from smtp_tui.core.spf_syntax import is_spf_record
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,9 @@ class IdentityReport:
     ptr_names: tuple[str, ...]
     confirmed_names: tuple[str, ...]  # PTR names whose A/AAAA lead back to the address
     helo: str | None
-    problems: tuple[str, ...]
+    problems: tuple[str, ...]  # what receivers hold against the address (never a DNS error)
+    unchecked: tuple[str, ...] = ()  # what could not be checked, and why
+    reverse: ReverseDns | None = None  # the full finding (generic naming, family)
 
     @property
     def fcrdns(self) -> bool:
@@ -117,73 +129,42 @@ class IdentityReport:
         return self.helo.lower().rstrip(".") in {name.lower() for name in self.ptr_names}
 
     def lines(self) -> list[str]:
+        if self.reverse is not None:
+            return self.reverse.lines()
         ptr = ", ".join(self.ptr_names) or "none"
-        lines = [f"PTR of {self.address}: {ptr}"]
-        if self.ptr_names:
-            lines.append(
-                "Forward-confirmed (PTR name leads back to the IP): "
-                + ("yes" if self.fcrdns else "no")
-            )
-        if self.helo_matches is not None:
-            lines.append(
-                f"EHLO name {self.helo} matches the PTR: " + ("yes" if self.helo_matches else "no")
-            )
-        return lines
+        return [f"PTR of {self.address}: {ptr}"]
 
 
 async def check_identity(
     resolver: dns.asyncresolver.Resolver, address: str, helo: str | None = None
 ) -> IdentityReport:
-    """PTR, forward-confirmed reverse DNS, and whether the EHLO name matches the PTR name."""
-    problems: list[str] = []
-    try:
-        answer = await query(resolver, dns.reversename.from_address(address), "PTR")
-        names = tuple(
-            sanitize_text(r.target.to_text(omit_final_dot=True), max_chars=255) for r in answer
-        )
-    except DnsError:
-        names = ()
-        problems.append(
-            f"{address} has no reverse DNS (PTR): many receivers refuse such "
-            "senders (Gmail, Postfix's reject_unknown_client_hostname)."
-        )
-    confirmed: list[str] = []
-    for name in names:
-        found = await asyncio.gather(
-            query(resolver, name, "A"), query(resolver, name, "AAAA"), return_exceptions=True
-        )
-        forward = {
-            rdata.to_text()
-            for result in found
-            if not isinstance(result, BaseException)
-            for rdata in result
-        }
-        if any(ipaddress.ip_address(text) == ipaddress.ip_address(address) for text in forward):
-            confirmed.append(name)
-    if names and not confirmed:
-        problems.append(
-            f"The PTR name {names[0]} does not resolve back to {address} "
-            "(no forward-confirmed reverse DNS)."
-        )
-    report = IdentityReport(address, names, tuple(confirmed), helo, tuple(problems))
-    if report.helo_matches is False:
-        problems.append(
-            f"The EHLO name {helo} differs from the PTR name {names[0]}; strict "
-            "receivers may refuse or score you down."
-        )
-        report = IdentityReport(address, names, tuple(confirmed), helo, tuple(problems))
-    return report
+    """PTR, forward-confirmed reverse DNS, generic naming, and whether the EHLO name matches
+    the PTR name. A failed look-up lands in ``unchecked``, not in ``problems``."""
+    found = await check_reverse_dns(resolver, address, helo)
+    return IdentityReport(
+        found.ip,
+        found.ptr_names,
+        found.confirmed_names,
+        helo,
+        found.problems,
+        found.unchecked,
+        found,
+    )
 
 
 async def spf_record(resolver: dns.asyncresolver.Resolver, domain: str) -> str | None:
-    """The domain's SPF record (TXT starting ``v=spf1``), sanitized, or None."""
+    """The domain's SPF record (TXT ``v=spf1``), sanitized, or None when it publishes none.
+
+    Raises DnsError when the look-up failed (SERVFAIL, timeout...): that is not "no SPF"."""
     try:
         answer = await query(resolver, domain, "TXT")
-    except DnsError:
-        return None
+    except DnsError as error:
+        if error.kind in (DnsFailure.NXDOMAIN, DnsFailure.NO_ANSWER):
+            return None
+        raise
     for rdata in answer:
         text = b"".join(rdata.strings).decode("utf-8", "replace")
-        if text.lower().startswith("v=spf1"):
+        if is_spf_record(text):
             return sanitize_text(text, max_chars=1000)
     return None
 
@@ -199,6 +180,7 @@ class SenderReport:
     domain: str | None = None
     domain_results: list[ZoneResult] | None = None
     spf: str | None = None
+    spf_error: str | None = None  # the SPF look-up failed: could not check
 
     @property
     def results(self) -> list[ZoneResult]:
@@ -210,12 +192,17 @@ class SenderReport:
         if self.domain is not None:
             listed = sum(r.status is BlStatus.LISTED for r in self.domain_results or [])
             lines.append(f"MAIL FROM domain {self.domain}: listed on {listed} domain list(s)")
-            lines.append(f"SPF of {self.domain}: {self.spf or 'none published'}")
+            if self.spf_error:
+                lines.append(f"SPF of {self.domain}: could not check ({self.spf_error})")
+            else:
+                lines.append(f"SPF of {self.domain}: {self.spf or 'none published'}")
+        if self.identity:
+            lines += [f"Could not check: {text}" for text in self.identity.unchecked]
         return lines
 
     def problems(self) -> list[str]:
         problems = list(self.identity.problems) if self.identity else []
-        if self.domain is not None and self.spf is None:
+        if self.domain is not None and self.spf is None and self.spf_error is None:
             problems.append(
                 f"{self.domain} publishes no SPF record: many receivers distrust mail from it."
             )
@@ -246,5 +233,8 @@ async def check_sending_side(
                 on_result(result)
     report.identity = await check_identity(checker.resolver, targets[0].text, helo)
     if sender_domain:
-        report.spf = await spf_record(checker.resolver, targets[1].label)
+        try:
+            report.spf = await spf_record(checker.resolver, targets[1].label)
+        except DnsError as error:
+            report.spf_error = str(error)
     return report

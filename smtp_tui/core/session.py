@@ -7,9 +7,7 @@ DNS and connection layers; both front ends (the screen and plain mode) call its 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-
-import dns.asyncresolver
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import DomainName, MailAddress, parse_target
 from smtp_tui.core.commands import command_verb
@@ -29,45 +27,26 @@ from smtp_tui.core.dns import (
     lookup_mx,
     resolve_addresses,
 )
-from smtp_tui.core.message import DEFAULT_BODY, build_test_message, queue_id
-from smtp_tui.core.probes import PortProbe, diagnose, probe_ports
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import (
     STEP_FOR_VERB,
     Step,
     StepBook,
-    StepRecord,
-    StepResult,
+    StepOutcome,
     StepStatus,
     status_for_reply,
 )
-from smtp_tui.core.tls import CertificateReport, certificate_report, opportunistic_context
-from smtp_tui.core.tls_check import check_chain
 from smtp_tui.core.transcript import Transcript
 
-__all__ = [
-    "ExtraResult",
-    "Step",
-    "StepBook",
-    "StepRecord",
-    "StepResult",
-    "StepStatus",
-    "TestSession",
-    "status_for_reply",
-]
+# TLS (which loads cryptography), the port probes and the test message (email) are imported
+# where they are used: a plain RCPT check without TLS needs none of them (issue 15).
+if TYPE_CHECKING:
+    import dns.asyncresolver
 
+    from smtp_tui.core.probes import PortProbe
+    from smtp_tui.core.tls import CertificateReport
 
-@dataclass(frozen=True)
-class ExtraResult:
-    """The outcome of a step beyond the five: STARTTLS or the test message."""
-
-    name: str
-    ok: bool
-    summary: str
-    reply: Reply | None = None
-    certificate: CertificateReport | None = None
-    queue_id: str | None = None
-    error: Exception | None = None
+__all__ = ["Step", "StepBook", "StepOutcome", "StepStatus", "TestSession", "status_for_reply"]
 
 
 class TestSession:
@@ -102,14 +81,15 @@ class TestSession:
         self.host_name: str | None = None  # the MX name: TLS's SNI and the name to match
         self.tls_cafile = tls_cafile  # trust this CA too when checking chains (the lab's)
         self.certificate: CertificateReport | None = None
-        self.extras: dict[str, ExtraResult] = {}
         self.port_probes: list[PortProbe] = []
+        # Set when a signal (not the user's Esc) ends a wait, so the journal says which.
+        self.interrupted_by: str | None = None
 
     @property
     def keywords(self) -> dict[str, str]:
         return self.connection.keywords
 
-    async def lookup(self, target: str) -> StepResult:
+    async def lookup(self, target: str) -> StepOutcome:
         """Step 1: parse the recipient or domain (InputError if unusable), look up its MX."""
         domain, address = parse_target(target)
         self.domain, self.recipient = domain, address
@@ -150,7 +130,7 @@ class TestSession:
 
     async def connect(
         self, host: str, port: int = 25, *, label: str | None = None, implicit_tls: bool = False
-    ) -> StepResult:
+    ) -> StepOutcome:
         """Step 2: connect to ``host`` (a name or an address) and read the greeting.
 
         ``implicit_tls``: TLS from the first byte (port 465), before the greeting."""
@@ -160,9 +140,10 @@ class TestSession:
         self.host, self.port = host, port
         self.host_name = label if label and not is_ip_address(label) else None
         self.certificate = None
-        self.extras = {}
         self.transcript.meta.mx_host = label or host
         self.book.start(Step.CONNECT)
+        if implicit_tls:
+            from smtp_tui.core.tls import opportunistic_context
         try:
             banner = await self.connection.connect(
                 host,
@@ -193,35 +174,42 @@ class TestSession:
 
     # --- beyond the five steps: STARTTLS and a test message -------------------------------
 
-    async def starttls(self, text: str = "STARTTLS", *, helo: str = "localhost") -> ExtraResult:
+    async def starttls(self, text: str = "STARTTLS", *, helo: str = "localhost") -> StepOutcome:
         """Send STARTTLS; on 220 upgrade the stream, discarding anything sent before the
         handshake, and report the certificate. EHLO must be sent again afterwards."""
+        self.book.start(Step.STARTTLS)
         try:
             reply = await self.connection.send(text)
         except asyncio.CancelledError:
             await self.connection.abort()
+            self._cancelled(Step.STARTTLS)
             raise
         except SmtpError as error:
-            return self._extra(ExtraResult("STARTTLS", False, str(error), error=error))
+            return self._finish(Step.STARTTLS, StepStatus.FAILED, str(error), error=error)
         if reply.code != 220:
-            return self._extra(
-                ExtraResult("STARTTLS", False, f"STARTTLS refused ({reply.code})", reply)
-            )
+            summary = f"STARTTLS refused ({reply.code})"
+            return self._finish(Step.STARTTLS, StepStatus.FAILED, summary, reply)
+        from smtp_tui.core.tls import opportunistic_context
+
         try:
             discarded = await self.connection.start_tls(opportunistic_context(), self.host_name)
         except TlsFailed as error:
-            return self._extra(ExtraResult("STARTTLS", False, str(error), reply, error=error))
+            return self._finish(Step.STARTTLS, StepStatus.FAILED, str(error), reply, error=error)
         report = await self._report_certificate(implicit=False, helo=helo)
-        self.book.finish(Step.EHLO, StepStatus.PASSED, "again after STARTTLS")
-        self.book.select(Step.EHLO)
         summary = f"TLS started ({self.connection.tls_version()}); say EHLO again"
         if discarded:
             summary += f"; {discarded} bytes sent before the handshake were discarded"
-        return self._extra(ExtraResult("STARTTLS", True, summary, reply, report))
+        status = StepStatus.WARNING if discarded else StepStatus.PASSED
+        outcome = StepOutcome(Step.STARTTLS, status, summary, reply, certificate=report)
+        self.book.record(outcome)
+        return outcome
 
     async def _report_certificate(
         self, *, implicit: bool, helo: str = "localhost"
     ) -> CertificateReport | None:
+        from smtp_tui.core.tls import certificate_report
+        from smtp_tui.core.tls_check import check_chain
+
         ssl_object = self.connection.ssl_object()
         if ssl_object is None or self.host is None:
             return None
@@ -247,14 +235,16 @@ class TestSession:
 
     async def send_test_message(
         self, sender: str, recipient: str, *, helo: str, body: str | None = None
-    ) -> ExtraResult:
+    ) -> StepOutcome:
         """DATA, then a short test message; the queue id is read from the final 250."""
+        from smtp_tui.core.message import DEFAULT_BODY, build_test_message, queue_id
+
+        self.book.start(Step.DATA)
         try:
             reply = await self.connection.send("DATA")
             if reply.code != 354:
-                return self._extra(
-                    ExtraResult("DATA", False, f"DATA refused ({reply.code})", reply)
-                )
+                summary = f"DATA refused ({reply.code})"
+                return self._finish(Step.DATA, StepStatus.FAILED, summary, reply)
             message = build_test_message(
                 sender, recipient, helo, body=DEFAULT_BODY if body is None else body
             )
@@ -263,32 +253,31 @@ class TestSession:
             )
         except asyncio.CancelledError:
             await self.connection.abort()
+            self._cancelled(Step.DATA)
             raise
         except SmtpError as error:
-            return self._extra(ExtraResult("DATA", False, str(error), error=error))
+            return self._finish(Step.DATA, StepStatus.FAILED, str(error), error=error)
         if final.code != 250:
-            return self._extra(ExtraResult("DATA", False, f"message refused ({final.code})", final))
+            summary = f"message refused ({final.code})"
+            return self._finish(Step.DATA, status_for_reply(Step.DATA, final), summary, final)
         found = queue_id(final.text)
         summary = f"message accepted; queue id {found}" if found else "message accepted"
-        return self._extra(ExtraResult("DATA", True, summary, final, queue_id=found))
+        outcome = StepOutcome(Step.DATA, StepStatus.PASSED, summary, final, queue_id=found)
+        self.book.record(outcome)
+        return outcome
 
     async def probe_other_ports(
         self, address: str, ports: list[tuple[int, bool]], *, timeout: float = 8.0
     ) -> list[PortProbe]:
         """After port 25 failed: does the same host answer on 587 and 465?"""
+        from smtp_tui.core.probes import probe_ports
+
         shown = ", ".join(str(port) for port, _ in ports)
         self.transcript.info(f"Probing {address} on ports {shown} ...")
         self.port_probes = await probe_ports(address, ports, timeout=timeout, family=self.family)
         for probe in self.port_probes:
             self.transcript.info(probe.line())
-        self.transcript.info(diagnose(self.port_probes, self.port))
         return self.port_probes
-
-    def _extra(self, result: ExtraResult) -> ExtraResult:
-        self.extras[result.name] = result
-        if not result.ok:
-            self.transcript.warning(f"{result.name}: {result.summary}")
-        return result
 
     async def addresses_for(self, host: str) -> tuple[str, ...]:
         """Addresses to try for ``host``: itself if an IP, the MX answer's, or a fresh look-up."""
@@ -296,15 +285,26 @@ class TestSession:
             return (host.strip("[]"),)
         for known in self.mx.hosts if self.mx else ():
             if known.host.lower() == host.lower().rstrip(".") and known.addresses:
-                return known.addresses
+                allowed = tuple(a for a in known.addresses if self._family_allows(a))
+                if allowed:
+                    return allowed
         found = await resolve_addresses(self.resolver, host)
-        if not found.addresses:
-            raise DnsError(DnsFailure.NO_ANSWER, host, "A/AAAA", "; ".join(found.problems))
-        return found.addresses
+        addresses = tuple(a for a in found.addresses if self._family_allows(a))
+        if not addresses:
+            wanted = {AddressFamily.IPV4: " IPv4", AddressFamily.IPV6: " IPv6"}.get(self.family, "")
+            problems = "; ".join(found.problems) or f"no{wanted} address"
+            raise DnsError(DnsFailure.NO_ANSWER, host, "A/AAAA", problems)
+        return addresses
+
+    def _family_allows(self, address: str) -> bool:
+        """--ipv4/--ipv6: only addresses of that family are tried."""
+        if self.family is AddressFamily.ANY:
+            return True
+        return (":" in address) == (self.family is AddressFamily.IPV6)
 
     async def connect_host(
         self, host: str, port: int = 25, *, implicit_tls: bool = False
-    ) -> StepResult:
+    ) -> StepOutcome:
         """Step 2 by name: find the host's addresses and try them in order until one greets."""
         self.book.start(Step.CONNECT)
         try:
@@ -315,7 +315,7 @@ class TestSession:
         except asyncio.CancelledError:
             self._cancelled(Step.CONNECT)
             raise
-        result: StepResult | None = None
+        result: StepOutcome | None = None
         for address in addresses:
             result = await self.connect(address, port, label=host, implicit_tls=implicit_tls)
             if result.reply is not None:
@@ -323,14 +323,16 @@ class TestSession:
         assert result is not None
         return result
 
-    async def command(self, text: str) -> StepResult | Reply:
+    async def command(self, text: str) -> StepOutcome | Reply:
         """Send a command typed by the user. For EHLO/HELO, MAIL and RCPT the matching step is
-        recorded and a StepResult returned; for anything else (RSET, NOOP, ...) the Reply.
+        recorded and a StepOutcome returned; for anything else (RSET, NOOP, ...) the Reply.
 
         Raises CommandRefused (nothing sent) and SmtpError subclasses (connection gone).
         """
         verb = command_verb(text)
         step = STEP_FOR_VERB.get(verb)
+        if step is Step.STARTTLS:
+            return await self.starttls(text)
         if step is not None:
             self.book.start(step)
         try:
@@ -345,10 +347,11 @@ class TestSession:
                 self._cancelled(step)
             raise
         except Exception:
-            if step is not None:
-                self.book.select(step)
+            self.book.stopped()
             raise
         if step is None:
+            if verb == "RSET" and reply.code == 250:
+                self.book.forget_transaction()
             return reply
         status = status_for_reply(step, reply)
         return self._finish(step, status, f"{verb} answered {reply.code}", reply)
@@ -364,10 +367,13 @@ class TestSession:
         reply: Reply | None = None,
         *,
         error: Exception | None = None,
-    ) -> StepResult:
-        self.book.finish(step, status, summary, reply, error)
-        return StepResult(step, status, summary, reply, error)
+    ) -> StepOutcome:
+        outcome = StepOutcome(step, status, summary, reply, error)
+        self.book.record(outcome)
+        return outcome
 
     def _cancelled(self, step: Step) -> None:
-        self.transcript.warning(f"{step.title}: cancelled by the user.")
-        self.book.select(step)
+        by = self.interrupted_by or "the user"
+        verb = "interrupted" if self.interrupted_by else "cancelled"
+        self.transcript.warning(f"{step.title}: {verb} by {by}.")
+        self.book.stopped()

@@ -12,7 +12,7 @@ import contextlib
 import ssl
 
 from smtp_tui.core.connection import AddressFamily, SmtpConnection, SmtpError, Timeouts
-from smtp_tui.core.tls import verifying_context
+from smtp_tui.core.tls import error_reason, verifying_context
 from smtp_tui.core.transcript import Transcript
 
 
@@ -45,6 +45,8 @@ async def check_chain(
         return "trusted"
     except SmtpError as error:
         return _why(error)
+    except Exception as error:  # a side check: its failure is a line, not a crash
+        return f"not checked ({error_reason(error)})"
     finally:
         with contextlib.suppress(Exception):
             await probe.close()
@@ -54,7 +56,7 @@ def _why(error: SmtpError) -> str:
     cause = error.__context__ or error.__cause__
     if isinstance(cause, ssl.SSLCertVerificationError):
         return f"no ({cause.verify_message})"
-    text = str(error)
+    text = error_reason(error)
     if "CERTIFICATE_VERIFY_FAILED" in text:
         detail = text.split("certificate verify failed:")[-1].split("(")[0].strip(" .")
         return f"no ({detail or 'certificate verify failed'})"

@@ -1,15 +1,18 @@
-"""Whose fault is it? A verdict from all the evidence a session gathered.
+"""Whose fault is it? A verdict from a frozen snapshot of the evidence.
 
 The rules read the steps in order: DNS, then the connection, then the first rejection; when
 all five steps were accepted, the destination takes this mail and the problem is most likely
 on the sending side. Blacklist and reverse-DNS findings, when present, are added as evidence.
+:func:`judge` takes an :class:`~smtp_tui.core.evidence.Evidence`, never a live session.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.connection import (
+    ConnectFailed,
     ConnectionRefusedByHost,
     ConnectTimedOut,
     HostUnreachable,
@@ -17,22 +20,34 @@ from smtp_tui.core.connection import (
     ServerProtocolError,
 )
 from smtp_tui.core.dns import DnsError, DnsFailure
-from smtp_tui.core.dnsbl import BlStatus
-from smtp_tui.core.explain import explain_reply
-from smtp_tui.core.probes import diagnose
+from smtp_tui.core.evidence import Evidence, SenderFindings
 from smtp_tui.core.replies import Reply
-from smtp_tui.core.sender import SenderReport
-from smtp_tui.core.session import Step, StepStatus, TestSession
+from smtp_tui.core.steps import Step, StepOutcome, StepStatus
+
+# The blacklist and probe modules (dnspython, cryptography) and the explanations (their data
+# and matchers) are imported where a finding needs them: the verdict on an accepted check
+# without --ip uses none of them (issue 15).
+if TYPE_CHECKING:
+    from smtp_tui.core.sender import SenderReport
+
+__all__ = ["SenderFindings", "Verdict", "judge", "sender_findings", "side_words"]
+
+# Evidence quoted from a server is cut here: a reply may be 1,000 lines of 4 KiB.
+EVIDENCE_LIMIT = 300
+
+_SIDE_WORDS = {"yours": "your side", "theirs": "their side", "unclear": "unclear whose side"}
 
 
-@dataclass(frozen=True)
-class SenderFindings:
-    """What the blacklist check learned about the sending side (filled by the blacklist issue's
-    engine, or left empty)."""
+def side_words(side: str) -> str:
+    """``yours`` -> "your side", for text people read (JSON keeps the short value)."""
+    return _SIDE_WORDS.get(str(side), str(side))
 
-    listings: tuple[str, ...] = ()  # "Your sending IP 192.0.2.1 is listed on zone: meaning"
-    removal_urls: tuple[str, ...] = ()
-    identity_problems: tuple[str, ...] = ()  # PTR missing, FCrDNS or EHLO mismatch
+
+def excerpt(text: str, limit: int = EVIDENCE_LIMIT) -> str:
+    """At most ``limit`` characters of ``text``, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters left out)"
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ class Verdict:
         }
 
     def as_text(self) -> str:
-        lines = [f"Verdict ({self.side} side): {self.verdict}"]
+        lines = [f"Verdict ({side_words(self.side)}): {self.verdict}"]
         lines += [f"  evidence: {item}" for item in self.evidence]
         lines += [f"  next: {item}" for item in self.next_steps]
         return "\n".join(lines)
@@ -62,7 +77,7 @@ class Verdict:
         lines = [
             "## Verdict",
             "",
-            f"**{self.verdict}** (side: {self.side}, category: {self.category})",
+            f"**{self.verdict}** ({side_words(self.side)}; category: {self.category})",
             "",
         ]
         if self.evidence:
@@ -76,6 +91,8 @@ def sender_findings(report: SenderReport | None) -> SenderFindings:
     """What the blacklist sweeps and the reverse-DNS check found, as verdict evidence."""
     if report is None:
         return SenderFindings()
+    from smtp_tui.core.dnsbl import BlStatus
+
     listed = [result for result in report.results if result.status is BlStatus.LISTED]
     return SenderFindings(
         listings=tuple(
@@ -88,21 +105,19 @@ def sender_findings(report: SenderReport | None) -> SenderFindings:
     )
 
 
-def _postmaster(session: TestSession) -> str:
-    if session.domain:
-        return f"postmaster@{session.domain.ascii}"
-    return "the destination's postmaster"
-
-
-def judge(session: TestSession, findings: SenderFindings | None = None) -> Verdict:
-    """The verdict for ``session`` as it stands (complete or stopped early)."""
-    findings = findings or SenderFindings()
-    verdict = _judge_steps(session)
-    evidence = list(verdict.evidence)
+def judge(evidence: Evidence) -> Verdict:
+    """The verdict for a session as it stood when ``evidence`` was taken."""
+    verdict = _judge_steps(evidence)
+    findings = evidence.sender
+    evidence_lines = list(verdict.evidence)
     steps = list(verdict.next_steps)
-    evidence += findings.listings
-    for problem in findings.identity_problems:
-        evidence.append(problem)
+    if evidence.failover and verdict.category != "server-unavailable":
+        evidence_lines.append(
+            f"Fail-over: {evidence.failover}. The preferred MX did not answer; "
+            "senders retry the next one, so this alone does not stop mail."
+        )
+    evidence_lines += findings.listings
+    evidence_lines += findings.identity_problems
     if findings.removal_urls:
         steps.append("Request removal once the cause is fixed: " + ", ".join(findings.removal_urls))
     if findings.identity_problems:
@@ -110,53 +125,129 @@ def judge(session: TestSession, findings: SenderFindings | None = None) -> Verdi
     side, category = verdict.side, verdict.category
     if findings.listings and category in ("sender-ip-blocked", "other", "accepted"):
         side = "yours"
-    return Verdict(verdict.verdict, side, category, tuple(evidence), tuple(dict.fromkeys(steps)))
-
-
-def _judge_steps(session: TestSession) -> Verdict:
-    book = session.book
-    mx = book.records[Step.MX]
-    domain = session.domain.shown() if session.domain else "the domain"
-    if mx.status is StepStatus.FAILED:
-        return _dns_verdict(session, domain, mx.error)
-    connect = book.records[Step.CONNECT]
-    if connect.status is StepStatus.FAILED:
-        return _connect_verdict(session, connect.reply, connect.error)
-    for step in (Step.EHLO, Step.MAIL, Step.RCPT):
-        record = book.records[step]
-        if record.status is StepStatus.FAILED:
-            if record.reply is None:
-                return Verdict(
-                    f"The server broke off the dialogue at {step.title}.",
-                    "theirs",
-                    "server-unavailable",
-                    (f"{step.title}: {record.summary}",),
-                    ("Try again; if it repeats, ask " + _postmaster(session) + ".",),
-                )
-            return _rejection_verdict(session, step, record.reply)
-    if book.all_passed:
+    if evidence.policy_blocked and category == "accepted":
+        # Their published policy and their MX disagree: their side must fix one of them.
         return Verdict(
-            "The destination accepts this mail: look in your own system, the message content, "
-            "or TLS.",
-            "yours",
-            "accepted",
+            "The destination accepts this mail here, but senders that enforce its transport "
+            f"policy would not deliver: {evidence.policy_blocked}",
+            "theirs",
+            "tls-required",
+            (*evidence_lines, f"Transport policy: {evidence.policy_blocked}"),
             (
-                f"MX, connection, EHLO, MAIL FROM and RCPT TO were all accepted by "
-                f"{session.transcript.meta.mx_host or 'the MX'}.",
-            ),
-            (
-                "Check your own server's queue and logs for this message.",
-                "Check what happens after DATA: content filters, size, attachments.",
-                "Check TLS between your server and the destination (STARTTLS).",
+                f"Tell {evidence.postmaster}: their MTA-STS policy or DANE (TLSA) records must "
+                "match what their MX presents (smtp-tui policy shows the details).",
+                *dict.fromkeys(steps),
             ),
         )
-    reached = next((step for step in Step if book.status(step) is not StepStatus.PASSED), None)
-    where = f" before step {reached.value} ({reached.title})" if reached else ""
+    return Verdict(
+        verdict.verdict, side, category, tuple(evidence_lines), tuple(dict.fromkeys(steps))
+    )
+
+
+def _judge_steps(evidence: Evidence) -> Verdict:
+    mx = evidence.record(Step.MX)
+    domain = evidence.domain or "the domain"
+    if mx.status is StepStatus.FAILED:
+        return _dns_verdict(evidence, domain, mx.error)
+    connect = evidence.record(Step.CONNECT)
+    if connect.status is StepStatus.FAILED:
+        return _connect_verdict(evidence, connect.reply, connect.error)
+    for step in (Step.EHLO, Step.STARTTLS, Step.MAIL, Step.RCPT, Step.DATA):
+        record = evidence.record(step)
+        if record.status is not StepStatus.FAILED:
+            continue
+        if record.reply is None:
+            return Verdict(
+                f"The server broke off the dialogue at {step.title}.",
+                "theirs",
+                "server-unavailable",
+                (f"{step.title}: {excerpt(record.summary)}",),
+                ("Try again; if it repeats, ask " + evidence.postmaster + ".",),
+            )
+        if step is Step.STARTTLS and record.reply.code == 220:
+            return _handshake_verdict(evidence, record)
+        if step is Step.STARTTLS:
+            return _tls_verdict(evidence, record.reply)
+        return _rejection_verdict(evidence, step, record.reply)
+    if evidence.record(Step.DATA).ok:
+        return _accepted_verdict(evidence, message_sent=True)
+    if all(evidence.record(step).ok for step in (Step.MX, Step.CONNECT, Step.EHLO)) and all(
+        evidence.record(step).ok for step in (Step.MAIL, Step.RCPT)
+    ):
+        return _accepted_verdict(evidence, message_sent=False)
+    reached = next(
+        (
+            step
+            for step in (Step.MX, Step.CONNECT, Step.EHLO, Step.MAIL, Step.RCPT)
+            if not evidence.record(step).ok
+        ),
+        None,
+    )
+    where = f" before step {reached.number} ({reached.title})" if reached else ""
     return Verdict(f"The test stopped{where}; no verdict yet.", "unclear", "other")
 
 
-def _dns_verdict(session: TestSession, domain: str, error: Exception | None) -> Verdict:
-    if session.mx is not None and session.mx.null_mx:
+def _accepted_verdict(evidence: Evidence, *, message_sent: bool) -> Verdict:
+    host = evidence.mx_host or "the MX"
+    facts = [f"MX, connection, EHLO, MAIL FROM and RCPT TO were all accepted by {host}."]
+    steps = ["Check your own server's queue and logs for this message."]
+    if message_sent:
+        data = evidence.record(Step.DATA)
+        facts.append(f"A test message was accepted too ({data.summary}).")
+        steps.append(
+            "Ask the recipient whether the test message arrived (spam folder too); "
+            "if it did, compare it with the message that bounced: content, size, attachments."
+        )
+    else:
+        steps.append("Check what happens after DATA: content filters, size, attachments.")
+    if evidence.tls:
+        facts.append("The session was encrypted (TLS) and went on without trouble.")
+    else:
+        steps.append("Check TLS between your server and the destination (STARTTLS).")
+    return Verdict(
+        "The destination accepts this mail: look in your own system, the message content"
+        + ("." if evidence.tls else ", or TLS."),
+        "yours",
+        "accepted",
+        tuple(facts),
+        tuple(steps),
+    )
+
+
+def _handshake_verdict(evidence: Evidence, record: StepOutcome) -> Verdict:
+    """STARTTLS was accepted (220) and then the TLS handshake itself failed."""
+    return Verdict(
+        f"The server agreed to STARTTLS, but the TLS handshake failed: {excerpt(record.summary)}",
+        "theirs",
+        "tls-required",
+        (f"STARTTLS answered 220; then: {excerpt(record.summary)}",),
+        (
+            "The plain session works, so mail can still go through unencrypted unless a policy "
+            "requires TLS.",
+            f"Tell {evidence.postmaster} their TLS handshake fails after STARTTLS.",
+        ),
+    )
+
+
+def _tls_verdict(evidence: Evidence, reply: Reply) -> Verdict:
+    from smtp_tui.core.explain import explain_reply
+
+    explanation = explain_reply(reply)
+    return Verdict(
+        f"The destination refused STARTTLS ({reply.code}): {explanation.meaning}",
+        "theirs",
+        "tls-required" if explanation.category == "other" else explanation.category,
+        (f"STARTTLS answered {reply.code} {excerpt(reply.text)}",),
+        (
+            "The plain session works, so mail can still go through unencrypted unless a policy "
+            "requires TLS.",
+            f"Tell {evidence.postmaster} their STARTTLS fails.",
+        ),
+    )
+
+
+def _dns_verdict(evidence: Evidence, domain: str, error: Exception | None) -> Verdict:
+    if evidence.null_mx:
         return Verdict(
             f"{domain} accepts no mail: it publishes a null MX (RFC 7505).",
             "theirs",
@@ -168,10 +259,13 @@ def _dns_verdict(session: TestSession, domain: str, error: Exception | None) -> 
         if error.kind is DnsFailure.NXDOMAIN:
             return Verdict(
                 f"{domain} does not exist in DNS: most likely a typo in the address.",
-                "yours",
+                "theirs",
                 "recipient-unknown",
                 (str(error),),
-                ("Check the spelling of the recipient's domain.",),
+                (
+                    "Check the spelling of the recipient's domain with the recipient.",
+                    "If it is right, their DNS has lost the domain: their side must act.",
+                ),
             )
         if error.kind in (DnsFailure.SERVFAIL, DnsFailure.REFUSED):
             return Verdict(
@@ -212,45 +306,63 @@ def _dns_verdict(session: TestSession, domain: str, error: Exception | None) -> 
     )
 
 
-def _connect_verdict(
-    session: TestSession, banner: Reply | None, error: Exception | None
-) -> Verdict:
-    failures = session.connect_failures
-    evidence = tuple(f"{label} [{address}]: {failure}" for label, address, failure in failures)
-    if session.port_probes and banner is None:
-        evidence += tuple(probe.line() for probe in session.port_probes)
-        if any(probe.answered for probe in session.port_probes):
+def _connect_verdict(evidence: Evidence, banner: Reply | None, error: Exception | None) -> Verdict:
+    failures = evidence.connect_failures
+    lines = tuple(f"{f.label} [{f.address}]: {f.error}" for f in failures)
+    unanswered = all(isinstance(f.error, ConnectFailed) for f in failures)
+    if evidence.port_probes and banner is None and unanswered:
+        lines += tuple(probe.line() for probe in evidence.port_probes)
+        timed_out = any(isinstance(f.error, ConnectTimedOut) for f in failures)
+        from smtp_tui.core.probes import diagnose
+
+        message = diagnose(list(evidence.port_probes), evidence.port, refused=not timed_out)
+        answered = any(probe.answered for probe in evidence.port_probes)
+        if answered and timed_out:
             return Verdict(
-                diagnose(session.port_probes, session.port),
+                message,
                 "yours",
                 "other",
-                evidence,
+                lines,
                 (
-                    "Ask your network team, ISP or cloud provider whether "
-                    "outbound port 25 is blocked, or send through their "
-                    "relay.",
+                    "Ask your network team, ISP or cloud provider whether outbound port 25 is "
+                    "blocked, or send through their relay.",
+                ),
+            )
+        if answered:
+            return Verdict(
+                message,
+                "theirs",
+                "server-unavailable",
+                lines,
+                (
+                    "Port 25 was refused, not silently dropped: nothing listens there or their "
+                    f"firewall rejects you. Tell {evidence.postmaster} (by another route).",
                 ),
             )
         return Verdict(
-            diagnose(session.port_probes, session.port),
+            message,
             "theirs",
             "server-unavailable",
-            evidence,
+            lines,
             (
-                f"Check the MX records, then tell {_postmaster(session)} (by another "
+                f"Check the MX records, then tell {evidence.postmaster} (by another "
                 "route) that their mail host does not answer.",
             ),
         )
     if banner is not None:
+        from smtp_tui.core.explain import explain_reply
+
         explanation = explain_reply(banner)
+        side = str(explanation.side)
+        category = str(explanation.category)
         return Verdict(
             f"The server refused to talk at its greeting: {explanation.meaning}",
-            explanation.side if explanation.side != "unclear" else "yours",
-            explanation.category if explanation.category != "other" else "sender-ip-blocked",
-            (f"Greeting: {banner.code} {banner.text}",),
-            explanation.next_steps or ("Check your sending IP on block lists.",),
+            side if side != "unclear" else "yours",
+            category if category != "other" else "sender-ip-blocked",
+            (f"Greeting: {banner.code} {excerpt(banner.text)}",),
+            tuple(explanation.next_steps) or ("Check your sending IP on block lists.",),
         )
-    kinds: set[type[BaseException]] = {type(failure) for _, _, failure in failures}
+    kinds: set[type[BaseException]] = {type(f.error) for f in failures}
     if not kinds and error is not None:
         kinds = {type(error)}
     if kinds <= {ConnectTimedOut}:
@@ -259,7 +371,7 @@ def _connect_verdict(
             "provider blocks outbound port 25.",
             "yours",
             "other",
-            evidence,
+            lines,
             (
                 "Test from another network, or ask your provider whether port 25 is blocked.",
                 "If others can reach the MX, the block is on your side.",
@@ -271,56 +383,69 @@ def _connect_verdict(
             "rejects you.",
             "theirs",
             "server-unavailable",
-            evidence,
-            (f"Tell {_postmaster(session)} (by another route) their MX refuses connections.",),
+            lines,
+            (f"Tell {evidence.postmaster} (by another route) their MX refuses connections.",),
         )
     if kinds <= {ReplyTimedOut, ServerProtocolError}:
+        waited = (
+            f" We gave up after {evidence.banner_timeout:g} s (our own limit);"
+            if evidence.banner_timeout
+            else ""
+        )
         return Verdict(
             "The MX accepted the connection but never greeted properly (a tarpit, an overloaded "
-            "server, or something that is not a mail server).",
+            "server, or something that is not a mail server)."
+            + (
+                f"{waited} RFC 5321 §4.5.3.2 lets a server take up to 5 minutes to greet, "
+                "and real MTAs wait that long."
+                if ReplyTimedOut in kinds
+                else ""
+            ),
             "theirs",
             "server-unavailable",
-            evidence,
-            ("Try again later; if it repeats, tell " + _postmaster(session) + ".",),
+            lines,
+            ("Try again later; if it repeats, tell " + evidence.postmaster + ".",),
         )
     if kinds <= {HostUnreachable}:
         return Verdict(
             "The MX is unreachable from here (no route).",
             "yours",
             "other",
-            evidence,
+            lines,
             ("Check this machine's network and IPv4/IPv6 connectivity.",),
         )
     return Verdict(
         "No MX could be reached.",
         "unclear",
         "server-unavailable",
-        evidence,
-        ("Check your network first, then ask " + _postmaster(session) + ".",),
+        lines,
+        ("Check your network first, then ask " + evidence.postmaster + ".",),
     )
 
 
-def _rejection_verdict(session: TestSession, step: Step, reply: Reply) -> Verdict:
+def _rejection_verdict(evidence: Evidence, step: Step, reply: Reply) -> Verdict:
+    from smtp_tui.core.explain import explain_reply
+
     explanation = explain_reply(reply)
     code = reply.code
-    shown = f"{step.title} answered {code} {reply.text}"
-    if explanation.category == "greylisted":
+    shown = f"{step.title} answered {code} {excerpt(reply.text)}"
+    if str(explanation.category) == "greylisted":
         return Verdict(
             "Greylisting: the destination defers new senders; a retry will pass. Not a fault.",
             "theirs",
             "greylisted",
             (shown,),
-            explanation.next_steps,
+            tuple(explanation.next_steps),
         )
     kind = "temporarily refused" if 400 <= code < 500 else "refused"
-    side = explanation.side
+    side = str(explanation.side)
     steps = list(explanation.next_steps)
     if side == "theirs":
-        steps.append(f"Contact {_postmaster(session)} (by another route) about it.")
+        steps.append(f"Contact {evidence.postmaster} (by another route) about it.")
     return Verdict(
         f"The destination {kind} at {step.title}: {explanation.meaning}",
         side,
-        explanation.category,
+        str(explanation.category),
         (shown,),
         tuple(steps),
     )

@@ -19,10 +19,13 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 import dns.zone
+
+from smtp_tui.lab.dnssec import is_signed
 
 SERVFAIL_ZONE = dns.name.from_text("servfail.test.")
 BLACKHOLE_ZONE = dns.name.from_text("blackhole.test.")
@@ -34,6 +37,8 @@ _ZONE_FILES = {
     "reverse6.zone": "ip6.arpa.",
     # The destination's transport policy: MTA-STS, DANE (TLSA), TLS-RPT.
     "policy.zone": "policy.test.",
+    # An insecure delegation below it: TLSA records there must be ignored by DANE.
+    "policy_unsigned.zone": "unsigned.policy.test.",
 }
 _MAX_CNAME_CHAIN = 8
 
@@ -65,8 +70,56 @@ class ZoneAnswerer:
                 return zone
         return None
 
+    def zone_named(self, origin: str) -> dns.zone.Zone:
+        wanted = dns.name.from_text(origin)
+        return next(zone for zone in self.zones if _origin(zone) == wanted)
+
+    def add_record(self, name: str, rdtype: str, text: str, ttl: int = 60) -> None:
+        """Add one record to the zone that holds ``name`` (before the zone is signed)."""
+        owner = dns.name.from_text(name)
+        zone = self._zone_for(owner)
+        if zone is None:
+            raise ValueError(f"{name} is in none of the lab's zones")
+        rdataset = zone.find_rdataset(owner, dns.rdatatype.from_text(rdtype), create=True)
+        rdataset.add(dns.rdata.from_text(dns.rdataclass.IN, rdtype, text), ttl)
+
     def answer(self, query: dns.message.Message) -> dns.message.Message | None:
-        """The response for ``query``, or None when the lab must stay silent."""
+        """The response for ``query``, or None when the lab must stay silent.
+
+        For answers wholly from signed zones the AD bit is set when the query asks for
+        DNSSEC (DO or AD, RFC 6840 §5.7), as a validating resolver does; with DO the RRSIGs
+        come along. Answers that touch an unsigned zone never carry AD."""
+        consulted: list[dns.zone.Zone] = []
+        response = self._answer(query, consulted)
+        if response is None or not consulted:
+            return response
+        wants_dnssec = bool(query.ednsflags & dns.flags.DO)
+        if not (wants_dnssec or query.flags & dns.flags.AD):
+            return response
+        if response.rcode() in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN) and all(
+            is_signed(zone) for zone in consulted
+        ):
+            response.flags |= dns.flags.AD
+        if wants_dnssec:
+            self._add_signatures(response)
+        return response
+
+    def _add_signatures(self, response: dns.message.Message) -> None:
+        for section in (response.answer, response.authority):
+            for rrset in list(section):
+                zone = self._zone_for(rrset.name)
+                node = zone.get_node(rrset.name) if zone is not None else None
+                if node is None:
+                    continue
+                signatures = node.get_rdataset(
+                    dns.rdataclass.IN, dns.rdatatype.RRSIG, covers=rrset.rdtype
+                )
+                if signatures is not None:
+                    section.append(self._rrset(rrset.name, signatures))
+
+    def _answer(
+        self, query: dns.message.Message, consulted: list[dns.zone.Zone]
+    ) -> dns.message.Message | None:
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA | dns.flags.RA
         if len(query.question) != 1:
@@ -86,6 +139,7 @@ class ZoneAnswerer:
                 if name == qname:
                     response.set_rcode(dns.rcode.REFUSED)
                 return response
+            consulted.append(zone)
             node = zone.get_node(name) or self._wildcard(zone, name)
             if node is None:
                 if not self._exists_below(zone, name):
@@ -106,7 +160,7 @@ class ZoneAnswerer:
 
     @staticmethod
     def _rrset(name: dns.name.Name, rdataset: dns.rdataset.Rdataset) -> dns.rrset.RRset:
-        rrset = dns.rrset.RRset(name, rdataset.rdclass, rdataset.rdtype)
+        rrset = dns.rrset.RRset(name, rdataset.rdclass, rdataset.rdtype, rdataset.covers)
         rrset.update(rdataset)
         return rrset
 
@@ -147,8 +201,11 @@ class _UdpProtocol(asyncio.DatagramProtocol):
     async def _reply(self, data: bytes, addr: tuple[str, int]) -> None:
         wire = await self.server.respond(data)
         if wire is not None and self.transport is not None and not self.transport.is_closing():
-            if len(wire) > 512:
-                query = dns.message.from_wire(data)
+            # Without EDNS a UDP answer fits in 512 bytes; with EDNS, in the size the client
+            # offered (RRSIGs for DNSSEC answers need the room).
+            query = dns.message.from_wire(data)
+            limit = max(512, query.payload) if query.edns >= 0 else 512
+            if len(wire) > limit:
                 truncated = dns.message.make_response(query)
                 truncated.flags |= dns.flags.TC
                 wire = truncated.to_wire()

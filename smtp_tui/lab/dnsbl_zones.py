@@ -4,6 +4,12 @@ bl.dnsbl.test behaves (RFC 5782 test points, 127.0.25.66 and 2001:db8::66 listed
 refuse.dnsbl.test refuses everyone (127.255.255.254, as Spamhaus does through public
 resolvers); everything.dnsbl.test lists every address (a dead list); dbl.dnsbl.test is a
 domain list; dnsbl.blackhole.test never answers and dnsbl.servfail.test fails.
+
+The sending-side lab (sender.zone) adds two lists that cannot vouch for anything:
+nxdomain.dnsbl.sender.test answers NXDOMAIN to everything, its own test entry too (what a dead
+list, or a resolver that blocks DNSBL queries, looks like: unverified), and
+refused.dnsbl.sender.test answers 127.255.255.254 to everything with no list-specific codes
+(refused by the general 127.255.255.0/24 rule).
 """
 
 from __future__ import annotations
@@ -59,6 +65,14 @@ LAB_ZONES: tuple[Zone, ...] = (
     Zone("dnsbl.blackhole.test", zone_id="lab-silent", operator="Lab (never answers)"),
     Zone("dnsbl.servfail.test", zone_id="lab-servfail", operator="Lab (broken servers)"),
 )
+
+UNVERIFIABLE_ZONE = Zone(
+    "nxdomain.dnsbl.sender.test", zone_id="lab-nxdomain", operator="Lab (NXDOMAIN to everything)"
+)
+REFUSING_ZONE = Zone(
+    "refused.dnsbl.sender.test", zone_id="lab-refused", operator="Lab (127.255.255.254 to all)"
+)
+SENDER_LAB_ZONES: tuple[Zone, ...] = (UNVERIFIABLE_ZONE, REFUSING_ZONE)
 
 # What the demo checks: all but the silent list, which would only make everyone wait for its
 # timeout (the tests and `smtp-tui blacklist --demo` still use it).

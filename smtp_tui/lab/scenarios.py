@@ -11,12 +11,20 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from smtp_tui.lab.hostile_certificates import HostileCertificate, hostile_server_context
 from smtp_tui.lab.misbehaving import (
     FloodProtocol,
     GarbageProtocol,
     HangUpProtocol,
+    HostileCertificateTls,
+    HugeRejection,
+    HugeReply,
+    IgnoresQuit,
+    NonAsciiDigits,
+    StallingStartTls,
     StartTlsInjector,
     TarpitProtocol,
+    counted_flood,
 )
 from smtp_tui.lab.smtp_server import (
     BlockedClientHandler,
@@ -51,6 +59,19 @@ class Scenario:
     submission: Listener | None = None  # on the lab's "587"
     smtps: Listener | None = None  # on the lab's "465" (TLS from the first byte)
     streams: set[str] = field(default_factory=set)  # roles whose listener is a streams handler
+    drops: set[str] = field(default_factory=set)  # roles whose port drops SYNs (times out)
+
+
+def _hostile_tls(hostname: str, kind: HostileCertificate) -> Listener:
+    def make(certificates: LabCertificates) -> StreamHandler:
+        # In the lab's certificate folder, so stopping the lab removes the files too.
+        context = hostile_server_context(kind, certificates.ca_file.parent)
+        return HostileCertificateTls(hostname, context)
+
+    return make
+
+
+BIG_FLOOD_LINES = 100_000  # issue 15: the screen stays responsive through this many
 
 
 def _mx(
@@ -129,7 +150,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "127.0.25.9",
         "mx.portblock.test",
-        "25 refused, while 587 and 465 answer",
+        "25 times out (as behind an outbound block), while 587 and 465 answer",
+        drops={"smtp"},
         submission=_mx(LabHandler, "mx.portblock.test", ("portblock.test",), starttls=True),
         smtps=_mx(LabHandler, "mx.portblock.test", ("portblock.test",)),
     ),
@@ -157,5 +179,60 @@ SCENARIOS: tuple[Scenario, ...] = (
         "mx.flood.test",
         "a greeting that never ends (a flood)",
         smtp=lambda certificates: FloodProtocol,
+    ),
+    Scenario(
+        "127.0.25.14",
+        "mx.huge.test",
+        "answers EHLO with 1000 lines of 4 KiB, every byte escaped",
+        smtp=lambda certificates: HugeReply("mx.huge.test"),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.15",
+        "mx.digits.test",
+        "announces SIZE ² and Arabic-Indic digits in EHLO",
+        smtp=lambda certificates: NonAsciiDigits("mx.digits.test"),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.16",
+        "mx.noquit.test",
+        "never answers QUIT and keeps the connection open",
+        smtp=lambda certificates: IgnoresQuit("mx.noquit.test"),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.17",
+        "mx.tlsstall.test",
+        "answers STARTTLS 220, then never does the handshake",
+        smtp=lambda certificates: StallingStartTls("mx.tlsstall.test"),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.18",
+        "mx.badsan.test",
+        "STARTTLS with a certificate whose SAN holds a byte not allowed there",
+        smtp=_hostile_tls("mx.badsan.test", HostileCertificate.BAD_SAN),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.19",
+        "mx.badsubject.test",
+        "STARTTLS with a certificate whose subject is not UTF-8",
+        smtp=_hostile_tls("mx.badsubject.test", HostileCertificate.NOT_UTF8_SUBJECT),
+        streams={"smtp"},
+    ),
+    Scenario(
+        "127.0.25.20",
+        "mx.bigflood.test",
+        f"a greeting of {BIG_FLOOD_LINES:,} lines that does end",
+        smtp=lambda certificates: counted_flood(BIG_FLOOD_LINES),
+    ),
+    Scenario(
+        "127.0.25.21",
+        "mx.hugereject.test",
+        "refuses RCPT TO with 1000 lines of 4 KiB, every byte escaped",
+        smtp=lambda certificates: HugeRejection("mx.hugereject.test"),
+        streams={"smtp"},
     ),
 )

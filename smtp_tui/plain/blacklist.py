@@ -1,7 +1,9 @@
 """`smtp-tui blacklist TARGET`: is this address or domain on a DNS blacklist?
 
 Results stream as each list answers. Exit 0 when nothing is listed, 1 when something is,
-2 on usage errors. Lists that could not be checked are never counted as listed or clean.
+2 on usage errors, 3 when no list could be checked at all (every one refused, failed, timed
+out or could not be verified). Lists that could not be checked are never counted as listed or
+clean; when most fail the same way, the likely common cause (the resolver) is named.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+
+import dns.asyncresolver
 
 from smtp_tui.core.addresses import InputError
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver
@@ -74,6 +78,8 @@ async def run_blacklist(
     usable = zones_for(zones, target)
     checker = DnsblChecker(resolver)
     summary = SweepSummary()
+    # The PTR (or the domain's SPF record) is asked alongside the lists, not after them.
+    identity = None if as_json else asyncio.ensure_future(_identity(resolver, target, helo))
     if not as_json:
         out.write(
             f"Checking {target.text} against {len(usable)} lists through "
@@ -94,20 +100,37 @@ async def run_blacklist(
         out.write(json.dumps([r.as_json() for r in records], ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(f"Summary: {summary.line()}\n")
-        await _identity(resolver, target, helo, out)
-    return ExitCode.LISTED if summary.listed else ExitCode.OK
+        cause = summary.common_cause(resolver_choice.describe())
+        if cause:
+            out.write(f"!!! {cause}\n")
+        if summary.nothing_checked:
+            out.write("!!! No list could be checked: nothing here says listed or clean.\n")
+        assert identity is not None
+        out.write("".join(line + "\n" for line in await identity))
+    return sweep_exit_code(summary)
 
 
-async def _identity(resolver: object, target: Target, helo: str | None, out: Output) -> None:
+def sweep_exit_code(summary: SweepSummary) -> int:
+    """1 listed, 3 when no list gave a verified answer, else 0."""
+    if summary.listed:
+        return ExitCode.LISTED
+    if summary.nothing_checked:
+        return ExitCode.DNS
+    return ExitCode.OK
+
+
+async def _identity(
+    resolver: dns.asyncresolver.Resolver, target: Target, helo: str | None
+) -> list[str]:
+    """The address's reverse DNS, or the domain's SPF record, as lines to print."""
     if target.kind == "domain":
-        record = await spf_record(resolver, target.label)  # type: ignore[arg-type]
-        out.write(f"SPF of {target.text}: {record or 'none published'}\n")
-        return
-    report = await check_identity(resolver, target.text, helo)  # type: ignore[arg-type]
-    for line in report.lines():
-        out.write(line + "\n")
-    for problem in report.problems:
-        out.write(f"!!! {problem}\n")
+        try:
+            record = await spf_record(resolver, target.label)
+        except DnsError as error:
+            return [f"SPF of {target.text}: could not check ({error})"]
+        return [f"SPF of {target.text}: {record or 'none published'}"]
+    report = await check_identity(resolver, target.text, helo)
+    return report.lines() + [f"!!! {problem}" for problem in report.problems]
 
 
 def choose_zones(
@@ -163,11 +186,12 @@ async def _demo(
 ) -> int:
     from smtp_tui.core.dns import parse_dns_server
     from smtp_tui.lab import Lab
-    from smtp_tui.lab.dnsbl_zones import LAB_ZONES
+    from smtp_tui.lab.dnsbl_zones import LAB_ZONES, SENDER_LAB_ZONES
 
+    known = LAB_ZONES + SENDER_LAB_ZONES
     async with Lab() as lab:
-        zones = [zone_named(name) for name in names] if names else list(LAB_ZONES)
-        by_name = {zone.zone: zone for zone in LAB_ZONES}
+        zones = [zone_named(name) for name in names] if names else list(known)
+        by_name = {zone.zone: zone for zone in known}
         zones = [by_name.get(zone.zone, zone) for zone in zones]
         return await run_blacklist(
             target,

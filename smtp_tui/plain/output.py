@@ -4,15 +4,17 @@ reader going away."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from smtp_tui.core.explain import explain_reply
-from smtp_tui.core.replies import Reply
 from smtp_tui.core.transcript import TranscriptEvent, to_json_records
-from smtp_tui.core.verdict import Verdict
+
+# json (--json only), the explanations (a rejection only) and the verdict's module are
+# imported where they are used, so a plain check starts with less (issue 15).
+if TYPE_CHECKING:
+    from smtp_tui.core.replies import Reply
+    from smtp_tui.core.verdict import Verdict
 
 
 def silence_stdout() -> None:
@@ -71,6 +73,8 @@ class Reporter:
 
     def event(self, event: TranscriptEvent) -> None:
         if self.as_json:
+            import json
+
             self._write(json.dumps(to_json_records([event])[0], ensure_ascii=False))
         else:
             self._write(event.plain_line())
@@ -83,14 +87,20 @@ class Reporter:
         """After a reply that is not a plain success: what it means, in words."""
         if self.as_json or reply.code < 400:
             return
+        from smtp_tui.core.explain import explain_reply
+
         explanation = explain_reply(reply)
         self._write(f"    meaning: {explanation.meaning}")
         self._write(f"    category: {explanation.category}; side: {explanation.side}")
+        if explanation.decided_by:
+            self._write(f"    {explanation.decided_by}")
         for step in explanation.next_steps:
             self._write(f"    next: {step}")
 
     def verdict(self, verdict: Verdict) -> None:
         if self.as_json:
+            import json
+
             self._write(json.dumps(verdict.as_json(), ensure_ascii=False))
         else:
             self._write("")

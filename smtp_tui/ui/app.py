@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from functools import partial
 
@@ -11,9 +12,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from smtp_tui.core.flow import OFFER, FlowPolicy, GuidedRun
 from smtp_tui.core.options import SessionOptions
-from smtp_tui.core.session import Step
-from smtp_tui.ui.controller import SessionController
+from smtp_tui.core.steps import Step
+from smtp_tui.exit_codes import ExitCode
 from smtp_tui.ui.screens.help import HelpScreen
 from smtp_tui.ui.screens.main import MainScreen
 from smtp_tui.ui.widgets.step_list import StepList
@@ -35,9 +37,12 @@ class SmtpTuiApp(App[int]):
         theme: str | None = None,
         lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
         keymap: dict[str, str] | None = None,
+        policy: FlowPolicy = OFFER,
+        bounce: bytes | None = None,
     ) -> None:
         super().__init__()
-        self.controller = SessionController(options)
+        self._bounce = bounce
+        self.guided = GuidedRun(options, policy)
         self.lab_ports = lab_ports
         self._lab: object | None = None
         self._wanted_theme = theme
@@ -56,7 +61,9 @@ class SmtpTuiApp(App[int]):
         )
         info = await lab.start()
         self._lab = lab
-        self.controller.use_lab(info)
+        from smtp_tui.lab.dnsbl_zones import DEMO_ZONES
+
+        self.guided.use_lab(info, list(DEMO_ZONES), info.ca_file)
 
     def on_mount(self) -> None:
         if self._wanted_theme:
@@ -68,23 +75,52 @@ class SmtpTuiApp(App[int]):
                     severity="warning",
                     markup=False,
                 )
+        self._catch_signals()
         if self._keymap:
-            self.set_keymap(self._keymap)  # the config's [keys], by binding id
-        start_lab = self.start_lab if self.controller.options.demo else None
-        self.push_screen(MainScreen(self.controller, start_lab))
+            keymap = dict(self._keymap)
+            if "skip-tls" in keymap:  # the old id of F7, still accepted
+                keymap.setdefault("starttls", keymap.pop("skip-tls"))
+            self.set_keymap(keymap)  # the config's [keys], by binding id
+        start_lab = self.start_lab if self.guided.options.demo else None
+        self.push_screen(MainScreen(self.guided, start_lab, self._bounce))
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP (a dropped SSH session): QUIT, the journal's last line, the
+        terminal restored, then exit 143 or 129."""
+        loop = asyncio.get_running_loop()
+        for number, name, code in (
+            (signal.SIGTERM, "SIGTERM", ExitCode.TERMINATED),
+            (signal.SIGHUP, "SIGHUP (the terminal went away)", ExitCode.HANGUP),
+        ):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._on_signal, name, int(code))
+
+    def _on_signal(self, name: str, code: int) -> None:
+        self.guided.interrupt(name)
+        self.run_worker(self._end_by_signal(name, code), group="signal", exclusive=True)
+
+    async def _end_by_signal(self, name: str, code: int) -> None:
+        await self.finish(name)
+        self.exit(code, return_code=code)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        """Say QUIT on a live connection, stop the lab, then leave."""
-        self.workers.cancel_all()
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(6):
-                await self.controller.close()
-        await self.stop_lab()
+        """Say QUIT on a live connection (a second at most), stop the lab, then leave."""
+        await self.finish()
         self.exit(0)
+
+    async def finish(self, interrupted_by: str | None = None) -> None:
+        """End the session: QUIT, the journal's last lines, the lab stopped."""
+        for worker in list(self.workers):
+            if worker.group != "signal":
+                worker.cancel()
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(3):
+                await self.guided.close(interrupted_by)
+        await self.stop_lab()
 
     async def stop_lab(self) -> None:
         lab, self._lab = self._lab, None
@@ -113,12 +149,27 @@ class SmtpTuiApp(App[int]):
                 ),
                 ("Cancel the pending wait", "Like Esc", screen.action_cancel),
                 (
+                    "Read a bounce",
+                    "Paste a whole NDR, then re-test from it (F3)",
+                    screen.action_bounce,
+                ),
+                (
+                    "IPv4 and IPv6 side by side",
+                    "The same dialogue over each family (F4)",
+                    screen.action_both_families,
+                ),
+                (
                     "Explain a reply",
                     "Paste a line from a bounce message (F2)",
                     screen.action_explain,
                 ),
                 ("Next MX host", "Use the next MX for step 2 (F6)", screen.action_next_mx),
-                ("Skip STARTTLS", "Go on to MAIL FROM unencrypted (F7)", screen.action_skip_tls),
+                (
+                    "STARTTLS",
+                    "Encrypt the connection, or skip it when offered (F7)",
+                    screen.action_starttls,
+                ),
+                ("Wrap transcript lines", "On or off (Ctrl+W)", screen.action_toggle_wrap),
                 (
                     "Send a test message",
                     "DATA after RCPT TO; asks first (F8)",
@@ -138,8 +189,9 @@ class SmtpTuiApp(App[int]):
             for title, help_text, callback in actions:
                 yield SystemCommand(title, help_text, callback)
             for step in Step:
+                number = f"step {step.number}" if step.number else "the optional step"
                 yield SystemCommand(
-                    f"Go to step {step.value}: {step.title}",
+                    f"Go to {number}: {step.title}",
                     "Run this step (again)",
                     partial(screen.on_step_list_step_chosen, StepList.StepChosen(step)),
                 )
@@ -152,6 +204,10 @@ def make_app(
     theme: str | None = None,
     lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
     keymap: dict[str, str] | None = None,
+    policy: FlowPolicy = OFFER,
+    bounce: bytes | None = None,
 ) -> SmtpTuiApp:
     """The one factory the command line, the tests and the screenshot script use."""
-    return SmtpTuiApp(options, theme=theme, lab_ports=lab_ports, keymap=keymap)
+    return SmtpTuiApp(
+        options, theme=theme, lab_ports=lab_ports, keymap=keymap, policy=policy, bounce=bounce
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-import pyperclip
 from textual.app import App
 
 PYPERCLIP_TIMEOUT = 3.0
@@ -32,6 +31,9 @@ class CopyReport:
 async def copy_everywhere(app: App[object], text: str) -> CopyReport:
     """OSC 52 through Textual, then pyperclip in a thread with a timeout (never a traceback)."""
     app.copy_to_clipboard(text)
+    # pyperclip loads ctypes (~80 ms): only when something is copied, not for the first frame.
+    import pyperclip
+
     try:
         await asyncio.wait_for(asyncio.to_thread(pyperclip.copy, text), PYPERCLIP_TIMEOUT)
     except TimeoutError:

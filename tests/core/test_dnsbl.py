@@ -2,6 +2,7 @@
 
 import asyncio
 import ipaddress
+from dataclasses import replace
 
 import pytest
 
@@ -9,6 +10,9 @@ from smtp_tui.core.addresses import InputError
 from smtp_tui.core.dnsbl import (
     BlStatus,
     DnsblChecker,
+    SweepSummary,
+    TargetError,
+    ZoneResult,
     classify_codes,
     parse_target,
     reversed_nibbles,
@@ -22,7 +26,14 @@ from smtp_tui.core.dnsbl_catalogue import (
     select_zones,
     zone_named,
 )
-from smtp_tui.lab.dnsbl_zones import LAB_ZONES, LISTED_DOMAIN, LISTED_IP, LISTED_IPV6
+from smtp_tui.lab.dnsbl_zones import (
+    LAB_ZONES,
+    LISTED_DOMAIN,
+    LISTED_IP,
+    LISTED_IPV6,
+    REFUSING_ZONE,
+    UNVERIFIABLE_ZONE,
+)
 
 ZONES = {zone.zone: zone for zone in LAB_ZONES}
 
@@ -88,11 +99,11 @@ async def test_ipv6_listing_uses_reversed_nibbles(resolver):
     assert clean.status is BlStatus.NOT_LISTED
 
 
-async def test_ipv6_on_a_list_without_ipv6_test_point_is_an_error(resolver):
-    # dnsbl.servfail.test aside, refuse answers .254 for all; use a plain zone with no v6 data
+async def test_ipv6_on_a_list_without_ipv6_test_point_is_unverified(resolver):
+    # dbl.dnsbl.test has no IPv6 test point: its silence cannot be trusted for IPv6
     zone = Zone("dbl.dnsbl.test", kind="ip", ipv6=None)
     result = await DnsblChecker(resolver).check(zone, parse_target(LISTED_IPV6))
-    assert result.status is BlStatus.ERROR
+    assert result.status is BlStatus.UNVERIFIED
     assert "IPv6" in result.detail
 
 
@@ -125,7 +136,7 @@ async def test_self_test_runs_once_per_zone_and_resolver(resolver):
     await checker.check(ZONES["bl.dnsbl.test"], parse_target("127.0.0.1"))
     first = checker.queries
     await checker.check(ZONES["bl.dnsbl.test"], parse_target("127.0.0.9"))
-    assert checker.queries == first + 1  # only the new address was asked
+    assert checker.queries == first + 2  # only the new address was asked (A and TXT at once)
 
 
 async def test_repeating_a_check_uses_the_short_cache(resolver):
@@ -203,3 +214,74 @@ async def test_the_sweep_delivers_results_while_others_are_pending(lab):
     first = await asyncio.wait_for(sweep.__anext__(), timeout=4.0)
     assert first.zone.zone != "dnsbl.blackhole.test"
     await sweep.aclose()
+
+
+async def test_a_list_that_does_not_list_its_own_test_entry_never_says_not_listed(resolver):
+    result = await DnsblChecker(resolver).check(UNVERIFIABLE_ZONE, parse_target("192.0.2.1"))
+    assert result.status is BlStatus.UNVERIFIED and result.status.could_not_check
+    assert "test entry" in result.detail and "resolver" in result.detail
+
+
+async def test_127_255_255_x_is_a_refusal_on_any_list_not_only_spamhaus(resolver):
+    assert REFUSING_ZONE.errors == {} and REFUSING_ZONE.error_ranges == ()
+    result = await DnsblChecker(resolver).check(REFUSING_ZONE, parse_target("192.0.2.1"))
+    assert result.status is BlStatus.REFUSED  # never "broken", never "listed"
+
+
+def test_the_catalogue_can_say_a_refusal_code_is_an_ordinary_listing():
+    validity = zone_named("bl.score.senderscore.com")
+    assert classify_codes(validity, ["127.0.0.1"]).status is BlStatus.LISTED
+    assert classify_codes(validity, ["127.255.255.255"]).status is BlStatus.REFUSED
+    plain = Zone("plain.example")
+    assert classify_codes(plain, ["127.255.255.7"]).status is BlStatus.REFUSED
+    assert classify_codes(plain, ["127.0.0.1"]).status is BlStatus.REFUSED
+
+
+async def test_a_list_known_to_have_no_test_entry_is_unverified_when_silent(resolver):
+    zone = replace(ZONES["bl.dnsbl.test"], test_entry=False)
+    checker = DnsblChecker(resolver)
+    silent = await checker.check(zone, parse_target("127.0.0.9"))
+    assert silent.status is BlStatus.UNVERIFIED and "publishes no" in silent.detail
+    listed = await checker.check(zone, parse_target(LISTED_IP))
+    assert listed.status is BlStatus.LISTED  # a listing code is still a listing
+
+
+@pytest.mark.parametrize("text", ["1.2.3.4.5", "300.1.1.1", "mail.example.123", "10.0.0"])
+def test_a_target_neither_ip_nor_domain_is_refused_before_any_query(text):
+    with pytest.raises(TargetError):
+        parse_target(text)
+
+
+def test_most_lists_failing_the_same_way_names_the_resolver():
+    def result(status):
+        return ZoneResult(Zone("z.example"), "192.0.2.1", status)
+
+    summary = SweepSummary([result(BlStatus.UNVERIFIED)] * 3 + [result(BlStatus.NOT_LISTED)])
+    cause = summary.common_cause("system resolver")
+    assert cause is not None and "3 of 4" in cause and "--dns" in cause
+    assert not summary.nothing_checked
+    mixed = SweepSummary([result(BlStatus.TIMEOUT), result(BlStatus.NOT_LISTED)])
+    assert mixed.common_cause("system resolver") is None
+    assert SweepSummary([result(BlStatus.REFUSED)] * 2).nothing_checked
+
+
+async def test_the_txt_reason_is_asked_with_the_a_not_after_it():
+    from smtp_tui.core.dns import make_resolver, parse_dns_server
+    from smtp_tui.lab.dns_server import LabDnsServer, load_lab_zones
+
+    # Every answer waits 0.2 s: a listing with its reason takes one wait, not two.
+    server = LabDnsServer(load_lab_zones(), delay=0.2)
+    await server.start()
+    try:
+        resolver = make_resolver(parse_dns_server(f"127.0.0.1:{server.port}"), timeout=5.0)
+        checker = DnsblChecker(resolver)
+        result = await checker.check(ZONES["bl.dnsbl.test"], parse_target(LISTED_IP))
+        assert result.status is BlStatus.LISTED and "spam trap" in (result.reason or "")
+        assert checker.queries == 4  # both self-tests, the A and the TXT, all at once
+        lazy = DnsblChecker(resolver, txt_with_a=False)
+        assert (await lazy.check(ZONES["bl.dnsbl.test"], parse_target(LISTED_IP))).reason
+        assert lazy.queries == 4  # the TXT only after the listing
+        clean = await lazy.check(ZONES["bl.dnsbl.test"], parse_target("127.0.0.9"))
+        assert clean.status is BlStatus.NOT_LISTED and lazy.queries == 5
+    finally:
+        await server.stop()

@@ -1,6 +1,7 @@
 """Every registry code is explained; real rejection texts land in the right category."""
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -62,9 +63,9 @@ REAL_REJECTIONS = [
     (
         "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in local recipient table",
         "recipient-unknown",
-        "yours",
+        "theirs",
     ),
-    ("554 5.7.1 <bob@example.org>: Relay access denied", "relay-denied", "yours"),
+    ("554 5.7.1 <bob@example.org>: Relay access denied", "relay-denied", "unclear"),
     (
         "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1",
         "sender-ip-blocked",
@@ -98,7 +99,8 @@ REAL_REJECTIONS = [
         "theirs",
     ),
     ("452 4.5.3 Error: too many recipients", "rate-limited", "yours"),
-    ("552 5.3.4 Message size exceeds fixed limit", "content-policy", "yours"),
+    # No size category: "other", and the sender must send less.
+    ("552 5.3.4 Message size exceeds fixed limit", "other", "yours"),
     # Greylisting
     (
         "450 4.2.0 <bob@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html",
@@ -110,15 +112,16 @@ REAL_REJECTIONS = [
     (
         "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
         "recipient-unknown",
-        "yours",
-    ),
-    ("550 5.4.1 Relay Access Denied", "relay-denied", "theirs"),
-    (
-        "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)",
-        "relay-denied",
         "theirs",
     ),
-    ("550 5.7.1 Delivery not authorized, message refused", "relay-denied", "yours"),
+    ("550 5.4.1 Relay Access Denied", "relay-denied", "unclear"),
+    # Directory-based edge blocking: the recipient is not in the tenant's directory.
+    (
+        "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)",
+        "recipient-unknown",
+        "theirs",
+    ),
+    ("550 5.7.1 Delivery not authorized, message refused", "sender-rejected", "yours"),
     (
         "550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/",
         "sender-ip-blocked",
@@ -132,7 +135,7 @@ REAL_REJECTIONS = [
     (
         "451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS843)",
         "rate-limited",
-        "theirs",
+        "yours",
     ),
     ("550 5.7.705 Access denied, tenant has exceeded threshold", "sender-ip-blocked", "yours"),
     (
@@ -154,7 +157,7 @@ REAL_REJECTIONS = [
     (
         "550-5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos",
         "recipient-unknown",
-        "yours",
+        "theirs",
     ),
     (
         "550-5.2.1 The email account that you tried to reach is disabled.",
@@ -218,7 +221,7 @@ REAL_REJECTIONS = [
     ),
     (
         "421 4.7.1 [TS03] All messages from 192.0.2.1 will be permanently deferred; Retrying will NOT succeed.",
-        "rate-limited",
+        "sender-ip-blocked",
         "yours",
     ),
     (
@@ -227,8 +230,8 @@ REAL_REJECTIONS = [
         "yours",
     ),
     # Exim / others
-    ("550 relay not permitted", "relay-denied", "yours"),
-    ("550 Unrouteable address", "recipient-unknown", "yours"),
+    ("550 relay not permitted", "relay-denied", "unclear"),
+    ("550 Unrouteable address", "recipient-unknown", "theirs"),
     ("554 No SMTP service here", "sender-ip-blocked", "yours"),
     ("421 Service not available, closing transmission channel", "server-unavailable", "theirs"),
     ("530 5.7.0 Must issue a STARTTLS command first", "tls-required", "yours"),
@@ -277,8 +280,25 @@ def test_positive_replies_are_accepted():
 
 def test_json_shape_is_the_contract():
     data = explain_text("550 5.1.1 nope").as_json()
-    assert set(data) == {"code", "enhanced", "category", "side", "meaning", "next_steps"}
+    assert set(data) == {
+        "code",
+        "enhanced",
+        "category",
+        "side",
+        "meaning",
+        "next_steps",
+        "rule",
+        "provider",
+    }
     assert isinstance(data["next_steps"], list)
+    assert data["rule"] == "enhanced-code" and data["provider"] is None
+
+
+def test_json_names_the_rule_and_provider_that_decided():
+    data = explain_text("550 5.7.606 Access denied, banned sending IP [192.0.2.1].").as_json()
+    assert data["rule"] == "ms-banned-sending-ip"
+    assert data["provider"] == "Microsoft 365"
+    assert json.loads(json.dumps(data)) == data
 
 
 def test_ehlo_keywords_are_explained_with_size_in_mb():

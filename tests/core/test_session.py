@@ -73,7 +73,7 @@ async def test_smuggled_crlf_is_refused_before_anything_is_sent(session, lab, tr
     with pytest.raises(CommandRefused):
         await session.command("MAIL FROM:<a@lab.test>\r\nRCPT TO:<x@elsewhere.test>")
     assert sum(e.kind is EventKind.SENT for e in transcript.events) == sent_before
-    assert session.book.status(Step.MAIL) is StepStatus.CURRENT
+    assert session.book.shown_status(Step.MAIL) is StepStatus.CURRENT
 
 
 async def test_refused_connection_is_its_own_error(session, lab):
@@ -93,7 +93,7 @@ async def test_silent_server_times_out_and_is_closed(transcript, lab):
 
 async def test_waiting_on_a_silent_server_can_be_cancelled(session, lab):
     task = asyncio.create_task(session.connect("127.0.25.6", lab.smtp_port))
-    while session.book.status(Step.CONNECT) is not StepStatus.RUNNING:
+    while session.book.shown_status(Step.CONNECT) is not StepStatus.RUNNING:
         await asyncio.sleep(0)
     while not session.connection.is_open:
         await asyncio.sleep(0.01)
@@ -101,7 +101,7 @@ async def test_waiting_on_a_silent_server_can_be_cancelled(session, lab):
     with pytest.raises(asyncio.CancelledError):
         await task
     assert not session.connection.is_open
-    assert session.book.status(Step.CONNECT) is StepStatus.CURRENT
+    assert session.book.shown_status(Step.CONNECT) is StepStatus.CURRENT
 
 
 async def test_garbage_greeting_is_a_protocol_error_shown_safely(transcript, lab):

@@ -6,8 +6,14 @@ import pytest
 
 from smtp_tui.core import connection as connection_module
 from smtp_tui.core.connection import Timeouts
+from smtp_tui.core.evidence import snapshot
 from smtp_tui.core.session import TestSession
-from smtp_tui.core.verdict import SenderFindings, judge
+from smtp_tui.core.verdict import SenderFindings
+from smtp_tui.core.verdict import judge as judge_evidence
+
+
+def judge(session, findings=None):
+    return judge_evidence(snapshot(session, findings))
 
 
 async def run_steps(session, lab, target, *, rcpt=None):
@@ -41,7 +47,8 @@ async def test_all_accepted_points_at_your_own_system(session, lab):
 async def test_unknown_user(session, lab):
     await run_steps(session, lab, "nobody@example.test")
     verdict = judge(session)
-    assert (verdict.side, verdict.category) == ("yours", "recipient-unknown")
+    # No such mailbox is the receiving side's state: confirm the address with the recipient.
+    assert (verdict.side, verdict.category) == ("theirs", "recipient-unknown")
     assert any("550 5.1.1" in item for item in verdict.evidence)
 
 
@@ -88,10 +95,10 @@ async def test_null_mx(session, lab):
     assert (verdict.side, verdict.category) == ("theirs", "null-mx")
 
 
-async def test_nxdomain_is_a_typo_on_your_side(session, lab):
+async def test_nxdomain_is_a_domain_that_does_not_exist(session, lab):
     await run_steps(session, lab, "alice@nowhere.test")
     verdict = judge(session)
-    assert verdict.side == "yours"
+    assert verdict.side == "theirs"  # as an unknown mailbox: confirm it with the recipient
     assert "does not exist" in verdict.verdict
 
 

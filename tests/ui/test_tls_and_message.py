@@ -3,7 +3,6 @@
 from textual.widgets import Input, Log, Static, TextArea
 
 from smtp_tui.core.session import Step, StepStatus
-from smtp_tui.core.steps import Extra
 from tests.ui.conftest import demo_app, settle
 
 
@@ -26,7 +25,12 @@ async def test_starttls_is_offered_after_ehlo_then_ehlo_again_inside_tls():
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await enter(pilot, 3)
-        assert app.screen.shown_step is Extra.STARTTLS
+        # The method tests without encryption first: Enter goes on to MAIL FROM, and the
+        # optional STARTTLS row waits for F7.
+        assert app.screen.shown_step is Step.MAIL
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.screen.shown_step is Step.STARTTLS
         assert command(app).value == "STARTTLS"
         await enter(pilot)
         assert app.screen.shown_step is Step.EHLO
@@ -37,14 +41,18 @@ async def test_starttls_is_offered_after_ehlo_then_ehlo_again_inside_tls():
         assert any(line.startswith(" ~> EHLO") for line in app.screen.query_one(Log).lines)
 
 
-async def test_f7_skips_starttls():
+async def test_f7_on_the_starttls_row_leaves_the_connection_plain():
     app = demo_app("alice@tls.test")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await enter(pilot, 3)
-        await pilot.press("f7")
+        await pilot.press("f7")  # offered after EHLO: go to the optional row
+        await pilot.pause()
+        assert app.screen.shown_step is Step.STARTTLS
+        await pilot.press("f7")  # on it: skip it
         await pilot.pause()
         assert app.screen.shown_step is Step.MAIL
+        assert app.guided.book.status(Step.STARTTLS) is StepStatus.SKIPPED
 
 
 async def test_a_test_message_needs_confirmation_and_shows_the_queue_id():
@@ -96,11 +104,11 @@ async def test_ehlo_not_understood_offers_helo():
         await enter(pilot, 3)
         assert command(app).value == "HELO client.lab.test"
         await enter(pilot)
-        assert app.controller.book.status(Step.EHLO) is StepStatus.PASSED
+        assert app.guided.book.status(Step.EHLO) is StepStatus.PASSED
 
 
-async def test_port_25_refused_then_f9_probes_587_and_465():
-    app = demo_app("alice@portblock.test")
+async def test_port_25_timing_out_then_f9_probes_587_and_465():
+    app = demo_app("alice@portblock.test", timeout=1.0)  # the lab drops port 25's SYNs
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await enter(pilot, 2)
@@ -109,7 +117,7 @@ async def test_port_25_refused_then_f9_probes_587_and_465():
         await settle(pilot)
         assert "block on the sending side" in text_of(app, "status")
         summary = text_of(app, "summary")
-        assert "Verdict (yours side)" in summary and "block on the sending side" in summary
+        assert "Verdict (your side)" in summary and "block on the sending side" in summary
 
 
 async def test_picking_port_465_in_the_lab_connects_with_tls_from_the_first_byte():
@@ -119,5 +127,5 @@ async def test_picking_port_465_in_the_lab_connects_with_tls_from_the_first_byte
         await enter(pilot)
         command(app).value = "mx.tls.test 465"
         await enter(pilot)
-        assert app.controller.book.status(Step.CONNECT) is StepStatus.PASSED
+        assert app.guided.book.status(Step.CONNECT) is StepStatus.PASSED
         assert any(line.startswith("<~  220") for line in app.screen.query_one(Log).lines)

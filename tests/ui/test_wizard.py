@@ -3,7 +3,7 @@
 import pyperclip
 from textual.widgets import Input, Log, Static
 
-from smtp_tui.core.session import Step, StepStatus
+from smtp_tui.core.steps import FIVE_STEPS, Step, StepStatus
 from smtp_tui.ui.screens.main import MainScreen
 from smtp_tui.ui.widgets.mx_panel import MxPanel
 from tests.ui.conftest import demo_app, settle
@@ -23,8 +23,8 @@ def text_of(app, widget_id: str) -> str:
 
 
 def statuses(app) -> list[StepStatus]:
-    book = app.controller.book
-    return [book.status(step) for step in Step]
+    book = app.guided.book
+    return [book.status(step) for step in FIVE_STEPS]
 
 
 async def start(pilot):
@@ -117,7 +117,7 @@ async def test_escape_cancels_a_wait_on_a_silent_server():
         await settle(pilot)
         assert screen._pending_since is None
         assert "Cancelled" in text_of(app, "status")
-        assert app.controller.book.status(Step.CONNECT) is StepStatus.CURRENT
+        assert app.guided.book.shown_status(Step.CONNECT) is StepStatus.CURRENT
         # Typing still works after the cancel.
         await pilot.press("x")
         assert command(app).value.endswith("x")
@@ -200,7 +200,7 @@ async def test_going_back_to_an_earlier_step():
         await press_enter_and_settle(pilot, times=5)
         steps = app.screen.query_one("#steps")
         steps.focus()
-        steps.index = 3  # MAIL FROM
+        steps.index = list(Step).index(Step.MAIL)
         await pilot.press("enter")
         await pilot.pause()
         assert screen_of(app).shown_step is Step.MAIL
@@ -214,9 +214,9 @@ async def test_ctrl_q_says_quit_to_a_live_server():
         await press_enter_and_settle(pilot, times=3)
         await pilot.press("ctrl+q")
         await pilot.pause()
-    sent = [e.text for e in app.controller.transcript.events if e.kind.value == "sent"]
+    sent = [e.text for e in app.guided.transcript.events if e.kind.value == "sent"]
     assert sent[-1] == "QUIT"
-    journal = app.controller.journal.path.read_text()
+    journal = app.guided.journal.path.read_text()
     assert " -> QUIT" in journal and "# Verdict" in journal
 
 
@@ -252,10 +252,10 @@ async def test_a_malformed_domain_gets_a_clear_error_and_nothing_breaks():
         command(app).value = "not a domain"
         await press_enter_and_settle(pilot)
         assert "spaces" in text_of(app, "status")
-        assert app.controller.book.status(Step.MX) is StepStatus.CURRENT
+        assert app.guided.book.shown_status(Step.MX) is StepStatus.CURRENT
         command(app).value = "nobody@nowhere.test"
         await press_enter_and_settle(pilot)
-        assert app.controller.book.status(Step.MX) is StepStatus.FAILED
+        assert app.guided.book.status(Step.MX) is StepStatus.FAILED
         assert "does not exist" in text_of(app, "summary")  # the verdict, as things stand
 
 

@@ -1,5 +1,6 @@
 """The guided screen: the wizard (steps and the current step), the live transcript, and the
-side panel with the MX records and blacklists. Network work runs in workers; Esc cancels."""
+side panel with the MX records and blacklists. It shows what the core's :class:`GuidedRun`
+decides and turns keys into its calls; network work runs in workers; Esc cancels."""
 
 from __future__ import annotations
 
@@ -10,21 +11,27 @@ from collections.abc import Awaitable, Callable
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
 from smtp_tui.core.commands import command_verb
+from smtp_tui.core.connection import AddressFamily
+from smtp_tui.core.dnsbl import ZoneResult, parse_target, zones_for
 from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_ticket
+from smtp_tui.core.flow import GuidedRun, Offer
 from smtp_tui.core.lessons import lessons
-from smtp_tui.core.options import effective_helo, effective_sender
-from smtp_tui.core.probes import diagnose
-from smtp_tui.core.session import Step, StepStatus
-from smtp_tui.core.steps import Extra
+from smtp_tui.core.options import effective_sender, sender_domain
+from smtp_tui.core.sender import DiscoveryFailed
+from smtp_tui.core.steps import Step, StepOutcome, StepStatus
+from smtp_tui.core.transcript import TranscriptEvent
+from smtp_tui.core.verdict import side_words
 from smtp_tui.ui.clipboard import copy_everywhere
-from smtp_tui.ui.controller import STAY, STEP_KEYS, Outcome, SessionController, Stage
+from smtp_tui.ui.key_names import key_for
+from smtp_tui.ui.messages import BlacklistResult, SenderChecked
+from smtp_tui.ui.screens.bounce import BounceChoice, BounceScreen
 from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen
 from smtp_tui.ui.screens.explain import ExplainScreen
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
@@ -37,8 +44,18 @@ _WAITING_FOR = {
     Step.MX: "Looking up MX records",
     Step.CONNECT: "Connecting and waiting for the greeting",
     Step.EHLO: "Waiting for the reply to EHLO",
+    Step.STARTTLS: "Waiting for STARTTLS and the TLS handshake",
     Step.MAIL: "Waiting for the reply to MAIL FROM",
     Step.RCPT: "Waiting for the reply to RCPT TO",
+    Step.DATA: "Sending the test message",
+}
+
+# The bindings that only make sense when the flow offers them (shown in the footer then).
+_OFFERED_BY = {
+    "next_mx": Offer.NEXT_MX,
+    "starttls": Offer.STARTTLS,
+    "test_message": Offer.DATA,
+    "probe_ports": Offer.PROBE_PORTS,
 }
 
 
@@ -48,29 +65,43 @@ class MainScreen(Screen[None]):
         Binding("ctrl+y", "copy_ticket", "Copy", id="copy-ticket"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+t", "toggle_timestamps", "Times", id="timestamps", show=False),
+        Binding("ctrl+w", "toggle_wrap", "Wrap", id="wrap", show=False),
         Binding("f2", "explain", "Explain", id="explain"),
+        Binding("f3", "bounce", "Bounce", id="bounce"),
+        Binding("f4", "both_families", "IPv4+IPv6", id="both-families", show=False),
         Binding("ctrl+r", "recheck_blacklists", "Re-check lists", id="recheck", show=False),
-        Binding("f6", "next_mx", "Next MX", id="next-mx", show=False),
-        Binding("f7", "skip_tls", "Skip STARTTLS", id="skip-tls", show=False),
-        Binding("f8", "test_message", "Test message", id="test-message", show=False),
-        Binding("f9", "probe_ports", "Probe 587/465", id="probe-ports", show=False),
+        Binding("f6", "next_mx", "Next MX", id="next-mx"),
+        Binding("f7", "starttls", "STARTTLS", id="starttls"),
+        Binding("f8", "test_message", "Test message", id="test-message"),
+        Binding("f9", "probe_ports", "Probe 587/465", id="probe-ports"),
+        Binding("alt+1", "focus_pane('command')", "Wizard", id="pane-wizard", show=False),
+        Binding("alt+2", "focus_pane('steps')", "Steps", id="pane-steps", show=False),
+        Binding(
+            "alt+3", "focus_pane('transcript-log')", "Transcript", id="pane-transcript", show=False
+        ),
+        Binding("alt+4", "focus_pane('mx')", "MX", id="pane-mx", show=False),
     ]
 
     def __init__(
         self,
-        controller: SessionController,
+        run: GuidedRun,
         start_lab: Callable[[], Awaitable[None]] | None = None,
+        bounce: bytes | None = None,
     ) -> None:
-        """``start_lab``: run before the session starts (--demo starts the practice lab)."""
+        """``start_lab``: run before the session starts (--demo starts the practice lab);
+        ``bounce``: a bounce message to open the bounce reader with (--bounce FILE)."""
         super().__init__()
-        self.controller = controller
+        self.guided = run
+        self._bounce = bounce
         self._start_lab = start_lab
-        self.shown_step: Stage = Step.MX
-        self._tls_skipped = False
         self._confirmed = ""
         self._pending_since: float | None = None
         self._pending_label = ""
         self._ticker: Timer | None = None
+
+    @property
+    def shown_step(self) -> Step | None:
+        return self.guided.stage
 
     def compose(self) -> ComposeResult:
         yield Header(icon="✉")
@@ -84,6 +115,13 @@ class MainScreen(Screen[None]):
                     yield MxPanel(id="mx")
                 with TabPane("Blacklists", id="bl-tab"):
                     yield BlacklistPanel(id="blacklists")
+                with TabPane("Policy", id="policy-tab"), VerticalScroll(id="policy-scroll"):
+                    yield Static(
+                        "MTA-STS, DANE and TLS-RPT: checked after the MX look-up.",
+                        id="policy",
+                        markup=False,
+                    )
+        yield Static("", id="verdict-bar", markup=False)
         yield Footer()
 
     @property
@@ -93,9 +131,24 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#wizard").border_title = "Steps"
         self.query_one(TranscriptView).border_title = "Transcript"
-        self.controller.transcript.subscribe(self.query_one(TranscriptView).add)
+        self.guided.transcript.subscribe(self.query_one(TranscriptView).add)
+        self.query_one("#verdict-bar").display = False
         self.panel.command.focus()
         self.start_session()
+
+    # --- which keys apply now --------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F6-F9 show in the footer only when the flow offers them."""
+        offer = _OFFERED_BY.get(action)
+        if offer is None:
+            return True
+        return offer in self.guided.offers
+
+    def _bindings_changed(self) -> None:
+        self.refresh_bindings()
+
+    # --- starting --------------------------------------------------------------------------
 
     @work(exclusive=True, group="network", exit_on_error=False)
     async def start_session(self) -> None:
@@ -106,80 +159,177 @@ class MainScreen(Screen[None]):
             except OSError as error:
                 self.panel.show_error(f"The practice lab could not start: {error}")
                 return
-        problem = self.controller.start()
+        problem = self.guided.open()
         if problem:
             self.panel.show_error(problem)
             return
-        if self.controller.lab_note:
-            self.controller.transcript.info(self.controller.lab_note)
         self._update_title()
-        self.show(Step.MX)
-        self.check_blacklists()
+        self.show(self.guided.stage)
+        if self.guided.wants_sender_check:
+            self.check_blacklists()
+        if self._bounce is not None:
+            data, self._bounce = self._bounce, None
+            self.app.push_screen(
+                BounceScreen(demo=self.guided.options.demo, bounce=data), self._retest_bounce
+            )
 
-    def check_blacklists(self) -> None:
-        """Runs beside the wizard: the sending side against the lists (the panel's worker)."""
-        self.query_one(BlacklistPanel).check(self.controller)
+    # --- the sending side (a worker that posts messages; the panel only displays) ----------
 
-    def on_blacklist_panel_checked(self, message: BlacklistPanel.Checked) -> None:
+    @work(exclusive=True, group="blacklists", exit_on_error=False)
+    async def check_blacklists(self) -> None:
+        """The sending IP and the MAIL FROM domain against the lists, then reverse DNS."""
+        run = self.guided
+        panel = self.query_one(BlacklistPanel)
+        panel.show_problem("Finding the sending IP ...")
+        try:
+            address = await run.sending_address()
+        except DiscoveryFailed as error:
+            panel.show_problem(str(error))
+            return
+        domain = sender_domain(run.options)
+        targets = [parse_target(address.address)] + ([parse_target(domain)] if domain else [])
+        total = sum(len(zones_for(run.zones, target)) for target in targets)
+        panel.begin(address.describe(), total, domain)
+        for problem in run.zone_problems:
+            self.notify(
+                f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
+            )
+        report = await run.check_sender(address, self._post_result)
+        self.post_message(SenderChecked(report))
+
+    def _post_result(self, result: ZoneResult) -> None:
+        self.post_message(BlacklistResult(result))
+
+    def on_blacklist_result(self, message: BlacklistResult) -> None:
+        self.query_one(BlacklistPanel).add(message.result)
+
+    def on_sender_checked(self, message: SenderChecked) -> None:
+        panel = self.query_one(BlacklistPanel)
+        panel.show_findings(message.report)
         tab = self.query_one(TabbedContent).get_tab("bl-tab")
-        tab.label = f"Blacklists ({message.listed} listed)"
+        tab.label = f"Blacklists ({len(panel.summary.listed)} listed)"
         if self.shown_step is Step.EHLO:
-            self.panel.show_hint(self.controller.hint(Step.EHLO, ""))
-        if self.shown_step is None and self.controller.session is not None:
-            self.panel.show_summary(self.controller.book, self.verdict_text())
+            self.panel.show_hint(self._hint(Step.EHLO, ""))
+        self._show_verdict()
+
+    @work(group="mx-lists", exit_on_error=False)
+    async def check_mx_lists(self, address: str) -> None:
+        """For information: is the MX the session connected to on the IP lists?"""
+        checker = self.guided.checker
+        if checker is None:
+            return
+        target = parse_target(address)
+        found = checker.sweep(zones_for(self.guided.zones, target), target)
+        self.query_one(BlacklistPanel).show_mx(address, [result async for result in found])
 
     def action_recheck_blacklists(self) -> None:
-        if self.controller.checker is not None:
+        if self.guided.checker is not None:
             self.check_blacklists()
-
-    def verdict_text(self) -> str:
-        verdict = self.controller.verdict()
-        return verdict.as_text() if verdict else ""
 
     # --- showing ---------------------------------------------------------------------------
 
     def _update_title(self) -> None:
-        session = self.controller.session
+        session = self.guided.session
         target = session.domain.shown() if session and session.domain else ""
-        demo = "practice lab" if self.controller.options.demo else ""
+        demo = "practice lab" if self.guided.options.demo else ""
         self.sub_title = " · ".join(part for part in (target, demo) if part)
 
-    def show(self, step: Stage) -> None:
-        """Make ``step`` (None: the free command line) the one the panel offers."""
-        self.shown_step = step
+    def show(self, step: Step | None) -> None:
+        """Offer ``step`` (None: the free command line) in the panel."""
         self._confirmed = ""
-        if isinstance(step, Extra):
-            key, heading = step.value, "Optional"
-        elif step is None:
+        if step is None:
             key, heading = "free", "Free command"
+        elif step.number is None:
+            key, heading = step.value, "Optional"
         else:
-            key, heading = STEP_KEYS[step], f"Step {step.value} of 5"
-        prefill = self.controller.prefill(step)
-        self.panel.show_step(heading, lessons()[key], prefill, self.controller.hint(step, prefill))
+            key, heading = step.value, f"Step {step.number} of 5"
+        prefill = self.guided.prefill(step)
+        self.panel.show_step(heading, lessons()[key], prefill, self._hint(step, prefill))
         self._refresh_steps()
         self._check_input(prefill)
+        self._bindings_changed()
+
+    def _hint(self, step: Step | None, prefill: str) -> str:
+        """The line under a step's title: the telnet equivalent, warnings, the next keys."""
+        run = self.guided
+        keys = self._key_hints()
+        if step is Step.CONNECT and prefill:
+            port = prefill.split()[-1]
+            tls = (
+                " with TLS from the first byte"
+                if port.isascii() and port.isdigit() and run.implicit_tls(run.lab_port(int(port)))
+                else ""
+            )
+            heading = f"Same as: telnet {prefill}{tls}"
+            if run.options.demo:
+                heading += f"\n({run.port_heading()})"
+            return "\n".join(part for part in (heading, keys) if part)
+        if step is Step.EHLO:
+            lines = run.sender_warnings()
+            if Offer.HELO in run.offers:
+                lines.insert(0, "The server does not understand EHLO: try the older HELO.")
+            return "\n".join(lines)
+        if step is Step.STARTTLS:
+            return f"Enter encrypts the connection; {self._key('starttls')} leaves it plain."
+        return keys
+
+    def _key(self, binding_id: str) -> str:
+        """The key bound to ``binding_id`` now (the config may have remapped it)."""
+        return key_for(self.app, (self, self.app), binding_id)
+
+    def _key_hints(self) -> str:
+        offers = self.guided.offers
+        parts = []
+        if Offer.NEXT_MX in offers:
+            parts.append(f"{self._key('next-mx')}: next MX")
+        if Offer.PROBE_PORTS in offers:
+            parts.append(f"{self._key('probe-ports')}: probe this host on 587 and 465")
+        if Offer.STARTTLS in offers and self.shown_step is not Step.STARTTLS:
+            parts.append(f"{self._key('starttls')}: STARTTLS")
+        if Offer.DATA in offers:
+            parts.append(f"{self._key('test-message')}: send a real test message (asks first)")
+        return " · ".join(parts)
 
     def _refresh_steps(self) -> None:
-        if self.controller.session is not None:
-            self.query_one(StepList).show(self.controller.book)
+        if self.guided.session is not None:
+            self.query_one(StepList).show(self.guided.book)
 
     def _check_input(self, text: str) -> None:
-        if self.controller.session is None or not text.strip():
+        if self.guided.session is None or not text.strip():
             self.panel.show_check(None)
             return
-        self.panel.show_check(self.controller.check(self.shown_step, text))
+        self.panel.show_check(self.guided.check(self.shown_step, text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._confirmed = ""
         self._check_input(event.value)
         if self.shown_step is Step.CONNECT:
-            self.panel.show_hint(self.controller.hint(Step.CONNECT, event.value))
+            self.panel.show_hint(self._hint(Step.CONNECT, event.value))
+
+    def _show_verdict(self) -> None:
+        """Two pinned lines above the footer: whose side, one sentence, and what Enter does."""
+        bar = self.query_one("#verdict-bar", Static)
+        verdict = self.guided.verdict() if self.guided.decided else None
+        if verdict is None:
+            bar.display = False
+            return
+        following = {
+            None: "Enter sends a free command (RSET, NOOP, QUIT ...)",
+            Step.CONNECT: "Enter connects again",
+        }.get(self.shown_step, f"Enter runs {self.shown_step.title if self.shown_step else ''}")
+        bar.update(
+            f"Verdict ({side_words(verdict.side)}): {verdict.verdict}\n"
+            f"{following} · {self._key('copy-ticket')}: copy for a ticket"
+        )
+        bar.display = True
+        if self.guided.decided:
+            self.panel.show_summary(self.guided.book, verdict.as_text())
 
     # --- sending ---------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.controller.session is None:
+        if self.guided.session is None:
             return
         if self._pending_since is not None:
             self.notify("Still waiting for the server; Esc cancels.", severity="warning")
@@ -188,7 +338,7 @@ class MainScreen(Screen[None]):
         if not text.strip():
             self.panel.show_check(None, note="Type a command first.")
             return
-        check = self.controller.check(self.shown_step, text)
+        check = self.guided.check(self.shown_step, text)
         if check is not None and not check.ok:
             self.panel.show_check(check, note="Nothing was sent.")
             self.app.bell()
@@ -199,27 +349,45 @@ class MainScreen(Screen[None]):
             return
         if self.shown_step is None:
             self.panel.command.remember(text)
+            self.panel.command.value = ""  # the free line starts empty for the next command
         self.submit(self.shown_step, text)
 
     @work(exclusive=True, group="network", exit_on_error=False)
-    async def submit(self, step: Stage, text: str) -> None:
-        verb = command_verb(text)
-        label = f"Waiting for the reply to {verb}"
-        if isinstance(step, Step):
-            label = _WAITING_FOR[step]
+    async def submit(self, step: Step | None, text: str) -> None:
+        label = _WAITING_FOR.get(step, "") if step else ""
+        await self._network(
+            label or f"Waiting for the reply to {command_verb(text)}",
+            self.guided.submit(step, text),
+            step,
+        )
+
+    async def _network(self, label: str, work: Awaitable[StepOutcome], step: Step | None) -> None:
+        """Wait for ``work`` with the pending line; whatever happens, the wait ends, the
+        error is said in words and the screen stays usable."""
         self._begin_wait(label)
         try:
-            outcome = await self.controller.submit(step, text)
+            outcome = await work
         except asyncio.CancelledError:
             self._end_wait()
+            if self.guided.session is not None:
+                self.guided.book.stopped()
             self.panel.show_error(
                 "Cancelled. The connection was dropped if one was waiting; "
                 "edit and press Enter to try again."
             )
             self._refresh_steps()
             raise
+        except Exception as error:  # a bug must not lock the screen: say it, stay usable
+            self._end_wait()
+            if self.guided.session is not None:
+                self.guided.book.stopped()
+            message = f"Unexpected error ({type(error).__name__}): {error}"
+            self.guided.transcript.error(message)
+            self.panel.show_error(message + " The session goes on; Esc, Enter and keys work.")
+            self._refresh_steps()
+            return
         self._end_wait()
-        self.after(step, outcome)
+        self.after(outcome)
 
     def _begin_wait(self, label: str) -> None:
         self._pending_since = time.monotonic()
@@ -239,65 +407,60 @@ class MainScreen(Screen[None]):
             self._ticker = None
         self.panel.show_pending("")
 
-    def after(self, step: Stage, outcome: Outcome) -> None:
-        """Show what a submission did, and move on when the step passed."""
-        controller = self.controller
-        session = controller.session
+    def after(self, outcome: StepOutcome) -> None:
+        """Show what a submission did, then the step the flow offers next."""
+        run = self.guided
+        session = run.session
         assert session is not None
         if outcome.step is Step.MX and session.mx is not None:
             self.query_one(MxPanel).show(session.mx)
             self._update_title()
+            if outcome.ok:
+                self.check_policy()
         peer = session.connection.peer
         if outcome.step is Step.CONNECT and outcome.reply is not None and peer:
-            self.query_one(BlacklistPanel).check_mx(self.controller, peer[0])
-        following = self.controller.next_stage(step, outcome, tls_skipped=self._tls_skipped)
-        if following is not STAY:
-            self.show(following)  # type: ignore[arg-type]
-        elif step is Step.CONNECT and outcome.result is not None:
-            # Offer the next MX in the input, ready to send, and the port probe.
-            self.panel.command.value = controller.prefill(Step.CONNECT)
-            self.panel.show_hint("F6: next MX · F9: probe this host on 587 and 465")
-        elif self._ehlo_not_understood(outcome):
-            self.panel.command.value = f"HELO {effective_helo(controller.options)}"
-            self.panel.show_hint("The server does not understand EHLO: try the older HELO.")
+            self.check_mx_lists(peer[0])
+        moved = self.guided.stage is not outcome.step or outcome.ok
+        if outcome.problem or not moved:
+            self._refresh_steps()
+            self.panel.clear_result()
+            if run.stage is Step.CONNECT:
+                self.panel.command.value = run.prefill(Step.CONNECT)
+            self.panel.show_hint(self._hint(run.stage, self.panel.command.value))
+        else:
+            self.show(run.stage)
+        if outcome.step is Step.EHLO and Offer.HELO in run.offers:
+            self.panel.command.value = run.prefill(Step.EHLO)
         self._show_outcome(outcome)
-        failed = outcome.result is not None and outcome.result.status is StepStatus.FAILED
-        if self.shown_step is None or failed:
-            # The verdict as things stand: the test may well end here.
-            self.panel.show_summary(controller.book, self.verdict_text())
+        self._bindings_changed()
+        self._show_verdict()
         self._refresh_steps()
 
-    @staticmethod
-    def _ehlo_not_understood(outcome: Outcome) -> bool:
-        return (
-            outcome.step is Step.EHLO
-            and outcome.reply is not None
-            and outcome.reply.code in (500, 502)
-        )
-
-    def _show_outcome(self, outcome: Outcome) -> None:
-        session = self.controller.session
+    def _show_outcome(self, outcome: StepOutcome) -> None:
+        session = self.guided.session
         assert session is not None
-        extra, result = outcome.extra, outcome.result
-        if outcome.error:
-            self.panel.show_error(outcome.error)
-        elif extra is not None:
-            status = StepStatus.PASSED if extra.ok else StepStatus.FAILED
-            self.panel.show_result(status, _short(extra.summary))
-        elif result is not None:
-            self.panel.show_result(result.status, _short(result.summary))
+        if outcome.problem:
+            self.panel.show_error(outcome.problem)
+            return
+        if outcome.step is not None or outcome.summary:
+            summary = outcome.summary
+            if outcome.note and outcome.note != "probes":
+                summary += f" ({outcome.note})"
+            self.panel.show_result(outcome.status, summary)
         if outcome.reply is None:
             return
         lines: list[str] = []
+        if outcome.step is Step.CONNECT:
+            lines += [lessons()["reply-codes"].does]
         if outcome.step is Step.EHLO and outcome.reply.code == 250:
-            lines = ["Extensions offered:"] + [
+            lines += ["Extensions offered:"] + [
                 f"  {line}" for line in explain_keywords(session.keywords)
             ]
-        if extra is not None and extra.certificate is not None:
-            lines += ["Certificate:"] + [f"  {line}" for line in extra.certificate.lines()]
-        if extra is not None and extra.queue_id:
+        if outcome.certificate is not None:
+            lines += ["Certificate:"] + [f"  {line}" for line in outcome.certificate.lines()]
+        if outcome.queue_id:
             lines.append(
-                f"Queue id: {extra.queue_id}  (the receiving side can trace the message with it)"
+                f"Queue id: {outcome.queue_id}  (the receiving side can trace the message with it)"
             )
         self.panel.show_reply(outcome.reply, explain_reply(outcome.reply), lines)
 
@@ -308,10 +471,15 @@ class MainScreen(Screen[None]):
         if not any(worker.is_running for worker in cancelled):
             self.notify("Nothing is pending.", timeout=2)
 
+    def action_focus_pane(self, widget_id: str) -> None:
+        found = self.query(f"#{widget_id}")
+        if found:
+            found.first().focus()
+
     def on_step_list_step_chosen(self, message: StepList.StepChosen) -> None:
-        if self.controller.session is None or self._pending_since is not None:
+        if self.guided.session is None or self._pending_since is not None:
             return
-        self.controller.book.select(message.step)
+        self.guided.go_back(message.step)
         self.show(message.step)
         self.panel.command.focus()
 
@@ -319,43 +487,44 @@ class MainScreen(Screen[None]):
         self.use_host(message.host)
 
     def use_host(self, host: str) -> None:
-        if self.controller.session is None or self._pending_since is not None:
+        if self.guided.session is None or self._pending_since is not None:
             return
-        self.controller.choose_host(host)
-        self.controller.book.select(Step.CONNECT)
+        self.guided.choose_host(host)
         self.show(Step.CONNECT)
         self.panel.command.focus()
 
     def action_next_mx(self) -> None:
-        session = self.controller.session
-        hosts = [host.host for host in session.usable_hosts()] if session else []
-        if not hosts:
+        if self._pending_since is not None:
+            return
+        if self.guided.choose_next_host() is None:
             self.notify("No MX records to choose from yet.", severity="warning")
             return
-        current = self.controller.connect_target()[0]
-        position = hosts.index(current) + 1 if current in hosts else 0
-        self.use_host(hosts[position % len(hosts)])
+        self.show(Step.CONNECT)
+        self.panel.command.focus()
 
-    def action_skip_tls(self) -> None:
-        if self.shown_step is Extra.STARTTLS:
-            self._tls_skipped = True
-            self.show(Step.MAIL)
+    def action_starttls(self) -> None:
+        """F7: run the optional STARTTLS step, or (on it) go on without it."""
+        if self._pending_since is not None:
+            return
+        if self.shown_step is Step.STARTTLS:
+            self.guided.skip(Step.STARTTLS)
+            self.show(self.guided.stage)
+            return
+        if Offer.STARTTLS in self.guided.offers:
+            self.guided.go_back(Step.STARTTLS)
+            self.show(Step.STARTTLS)
 
     def action_test_message(self) -> None:
-        controller = self.controller
-        session = controller.session
-        if (
-            session is None
-            or not session.connection.is_open
-            or controller.book.status(Step.RCPT) is not StepStatus.PASSED
-        ):
+        run = self.guided
+        session = run.session
+        if session is None or not session.connection.is_open or not run.book.status(Step.RCPT).ok:
             self.notify(
                 "A test message can be sent once RCPT TO was accepted on a live connection.",
                 severity="warning",
                 markup=False,
             )
             return
-        screen = ConfirmMessageScreen(controller.recipient(), effective_sender(controller.options))
+        screen = ConfirmMessageScreen(run.recipient(), effective_sender(run.options))
         self.app.push_screen(screen, self._send_confirmed)
 
     def _send_confirmed(self, body: str | None) -> None:
@@ -366,43 +535,115 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="network", exit_on_error=False)
     async def send_message(self, body: str) -> None:
-        self._begin_wait("Sending the test message")
-        try:
-            outcome = await self.controller.send_test_message(body)
-        finally:
-            self._end_wait()
-        self.after(None, outcome)
+        await self._network(_WAITING_FOR[Step.DATA], self.guided.send_test_message(body), Step.DATA)
 
     @work(exclusive=True, group="network", exit_on_error=False)
     async def action_probe_ports(self) -> None:
-        session = self.controller.session
+        session = self.guided.session
         if session is None or session.host is None:
             self.notify("Connect to a host first.", severity="warning")
             return
-        self._begin_wait("Probing the other mail ports")
-        try:
-            await self.controller.probe_other_ports()
-        finally:
-            self._end_wait()
-        message = diagnose(session.port_probes, session.port)
-        if any(probe.answered for probe in session.port_probes):
-            self.panel.show_result(StepStatus.WARNING, message)
-        else:
-            self.panel.show_error(message)
-        self.panel.show_summary(self.controller.book, self.verdict_text())
+        await self._network("Probing the other mail ports", self.guided.probe_ports(), None)
 
     def action_explain(self) -> None:
         self.app.push_screen(ExplainScreen())
+
+    # --- a bounce to start from (F3) ---------------------------------------------------------
+
+    def action_bounce(self) -> None:
+        if self._pending_since is not None:
+            self.notify("Wait for the server first; Esc cancels.", severity="warning")
+            return
+        self.app.push_screen(BounceScreen(demo=self.guided.options.demo), self._retest_bounce)
+
+    def _retest_bounce(self, choice: BounceChoice | None) -> None:
+        if choice is not None:
+            self.start_retest(choice)
+
+    @work(exclusive=True, group="network", exit_on_error=False)
+    async def start_retest(self, choice: BounceChoice) -> None:
+        """Pre-fill the wizard from the chosen recipient; Enter walks to the re-test."""
+        await self.guided.start_from_bounce(choice.recipient, choice.sender)
+        self.query_one(MxPanel).show_placeholder("No MX look-up yet.")
+        self._update_title()
+        self.show(self.guided.stage)
+        where = choice.remote_host or "the MX"
+        self.panel.show_hint(
+            f"Re-testing {choice.address} against {where}: Enter at each step; the verdict "
+            "compares the answer with the bounce's."
+        )
+
+    # --- the destination's transport policy (the Policy tab) ---------------------------------
+
+    @work(exclusive=True, group="policy", exit_on_error=False)
+    async def check_policy(self) -> None:
+        from smtp_tui.plain.policy import report_lines
+
+        shown = self.query_one("#policy", Static)
+        shown.update("Checking MTA-STS, DANE and TLS-RPT ...")
+        try:
+            report = await self.guided.check_policy()
+        except Exception as error:  # a DNS error, or anything: the tab says so, nothing breaks
+            shown.update(f"Could not check the transport policy: {error}")
+            return
+        if report is None:
+            return
+        resolver = self.guided.options.resolver.describe()
+        shown.update("\n".join(report_lines(report, resolver)))
+        tab = self.query_one(TabbedContent).get_tab("policy-tab")
+        tab.label = "Policy (blocks!)" if report.blocked else "Policy"
+        self._show_verdict()
+
+    # --- IPv4 and IPv6 side by side (F4) -----------------------------------------------------
+
+    @work(exclusive=True, group="network", exit_on_error=False)
+    async def action_both_families(self) -> None:
+        from smtp_tui.core.families import run_both
+
+        run = self.guided
+        if not run.options.target:
+            self.notify("Name a recipient first (step 1).", severity="warning")
+            return
+        transcript = run.transcript
+        transcript.info("Running the dialogue over IPv4, then over IPv6 ...")
+
+        def prepare(other: GuidedRun) -> None:
+            other.zones = run.zones
+            other.https_port = run.https_port
+
+        async def both() -> StepOutcome:
+            def show(family: AddressFamily, event: TranscriptEvent) -> None:
+                transcript.info(f"[{family.value}] {event.plain_line()}")
+
+            comparison = await run_both(run.options, prepare=prepare, on_event=show)
+            for line in comparison.summary_lines():
+                transcript.info(line)
+            verdict = comparison.verdict
+            transcript.info(f"Verdict ({side_words(verdict.side)}): {verdict.verdict}")
+            self.notify(f"{verdict.verdict}", title="IPv4 and IPv6", markup=False, timeout=15)
+            return StepOutcome(None, StepStatus.PASSED, verdict.verdict)
+
+        await self._network("Running over IPv4 and IPv6", both(), None)
 
     def action_toggle_timestamps(self) -> None:
         view = self.query_one(TranscriptView)
         view.set_timestamps(not view.timestamps)
 
+    def action_toggle_wrap(self) -> None:
+        view = self.query_one(TranscriptView)
+        view.set_wrap(not view.wrap)
+        self.notify(f"Transcript lines {'wrap' if view.wrap else 'do not wrap'}.", timeout=2)
+
     def action_save(self) -> None:
         try:
-            markdown, plain = self.controller.save()
+            markdown, plain = self.guided.save()
         except OSError as error:
-            self.notify(f"Could not save: {error}", severity="error", markup=False)
+            self.notify(
+                f"Could not save: {error}. Ctrl+Y still copies the transcript to the "
+                "clipboard; the journal may still be on disk.",
+                severity="error",
+                markup=False,
+            )
             return
         self.notify(
             f"Saved:\n{markdown}\n{plain}", title="Transcript saved", markup=False, timeout=10
@@ -410,19 +651,15 @@ class MainScreen(Screen[None]):
 
     @work(group="clipboard", exit_on_error=False)
     async def action_copy_ticket(self) -> None:
-        text = self.controller.ticket_markdown()
+        text = self.guided.ticket_markdown()
         try:
-            path = str(save_ticket(self.controller.transcript, text))
+            path = str(save_ticket(self.guided.transcript, text))
         except OSError as error:
-            path = f"not saved ({error})"
+            path = f"not saved ({error}); the clipboard has it"
         report = await copy_everywhere(self.app, text)
         self.notify(
-            f"{report.describe()}\nAlso saved to {path}",
+            f"{report.describe()}\nAlso saved to:\n{path}",
             title="Ticket export",
             markup=False,
             timeout=12,
         )
-
-
-def _short(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

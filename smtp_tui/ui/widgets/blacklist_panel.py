@@ -3,16 +3,12 @@ state, the listing's reason and removal URL, a summary line, and progress while 
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
-from smtp_tui.core.dnsbl import BlStatus, SweepSummary, ZoneResult, parse_target, zones_for
-from smtp_tui.core.options import sender_domain
-from smtp_tui.core.sender import DiscoveryFailed, SenderReport
-from smtp_tui.ui.controller import SessionController
+from smtp_tui.core.dnsbl import BlStatus, SweepSummary, ZoneResult
+from smtp_tui.core.sender import SenderReport
 
 
 def result_text(result: ZoneResult, address: str = "") -> str:
@@ -37,12 +33,7 @@ def result_text(result: ZoneResult, address: str = "") -> str:
 
 
 class BlacklistPanel(VerticalScroll):
-    """Fills itself: ``check()`` runs the sweep in a worker and posts ``Checked`` at the end."""
-
-    class Checked(Message):
-        def __init__(self, listed: int) -> None:
-            self.listed = listed
-            super().__init__()
+    """Shows the sweep the screen's worker runs: no network work here."""
 
     DEFAULT_CSS = """
     BlacklistPanel { height: 1fr; padding: 0 1; }
@@ -105,37 +96,6 @@ class BlacklistPanel(VerticalScroll):
             f"For information, the MX {address}: {summary.line()}"
             + (f" ({listed})" if listed else ""),
         )
-
-    @work(exclusive=True, group="blacklists", exit_on_error=False)
-    async def check(self, controller: SessionController) -> None:
-        """The sending IP and the MAIL FROM domain against the lists, then reverse DNS."""
-        self.show_problem("Finding the sending IP ...")
-        try:
-            address = await controller.sending_address()
-        except DiscoveryFailed as error:
-            self.show_problem(str(error))
-            return
-        domain = sender_domain(controller.options)
-        targets = [parse_target(address.address)] + ([parse_target(domain)] if domain else [])
-        total = sum(len(zones_for(controller.zones, target)) for target in targets)
-        self.begin(address.describe(), total, domain)
-        for problem in controller.zone_problems:
-            self.notify(
-                f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
-            )
-        await controller.check_sender(address, self.add)
-        if controller.sender_report is not None:
-            self.show_findings(controller.sender_report)
-        self.post_message(self.Checked(len(self.summary.listed)))
-
-    @work(group="mx-lists", exit_on_error=False)
-    async def check_mx(self, controller: SessionController, address: str) -> None:
-        """For information: is the MX the session connected to on the IP lists?"""
-        if controller.checker is None:
-            return
-        target = parse_target(address)
-        found = controller.checker.sweep(zones_for(controller.zones, target), target)
-        self.show_mx(address, [result async for result in found])
 
     def show_problem(self, text: str) -> None:
         self._set("bl-summary", text)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import Input
+
+# The blinking cursor is a 0.5 s timer that redraws the line: about 1 % of a core on a screen
+# that only waits for a key (issue 15). It blinks while the user is at it, then stays lit.
+BLINK_SECONDS = 10.0
 
 
 class CommandInput(Input):
@@ -16,6 +22,31 @@ class CommandInput(Input):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.history: list[str] = []
         self._position = 0
+        self._steady_timer: Timer | None = None
+        self._blinks = True  # False when whoever made the input turned blinking off
+
+    def on_mount(self) -> None:
+        self._blinks = self.cursor_blink
+        self._wake_cursor()
+
+    def on_focus(self, _event: events.Focus) -> None:
+        self._wake_cursor()
+
+    def on_key(self, _event: events.Key) -> None:
+        self._wake_cursor()
+
+    def _wake_cursor(self) -> None:
+        """Blink again, and hold the cursor steady after BLINK_SECONDS without a key."""
+        if not self._blinks:
+            return
+        if self._steady_timer is not None:
+            self._steady_timer.stop()
+        self._steady_timer = self.set_timer(BLINK_SECONDS, self._hold_cursor)
+        self.cursor_blink = True
+
+    def _hold_cursor(self) -> None:
+        self._steady_timer = None
+        self.cursor_blink = False  # the watcher pauses the timer and leaves the cursor shown
 
     def remember(self, text: str) -> None:
         if text and (not self.history or self.history[-1] != text):

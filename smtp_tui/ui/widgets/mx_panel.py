@@ -36,13 +36,17 @@ class MxPanel(DataTable[Text]):
         if result.null_mx:
             self.add_row(*_cells("0", ".", "", "null MX: accepts no mail"), key="-")
             return
-        for host in result.hosts:
+        for index, host in enumerate(result.hosts):
             notes = "; ".join(host.notes)
             addresses = ", ".join(host.addresses) or "none"
-            self.add_row(*_cells(str(host.preference), host.host, addresses, notes), key=host.host)
+            # The same host may appear twice in a legal MX set: the row key must not repeat.
+            self.add_row(
+                *_cells(str(host.preference), host.host, addresses, notes),
+                key=f"{index}:{host.host}",
+            )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = event.row_key.value
         if key and key != "-":
-            self.post_message(self.HostChosen(key))
+            self.post_message(self.HostChosen(key.partition(":")[2]))

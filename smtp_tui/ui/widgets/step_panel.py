@@ -11,8 +11,10 @@ from smtp_tui.core.commands import CommandCheck
 from smtp_tui.core.explain import Explanation
 from smtp_tui.core.lessons import Lesson
 from smtp_tui.core.replies import Reply
-from smtp_tui.core.session import Step, StepBook, StepStatus
+from smtp_tui.core.steps import StepBook, StepStatus
+from smtp_tui.core.verdict import excerpt, side_words
 from smtp_tui.ui.widgets.command_input import CommandInput
+from smtp_tui.ui.widgets.step_list import step_line
 
 
 class StepPanel(VerticalScroll):
@@ -112,23 +114,42 @@ class StepPanel(VerticalScroll):
     def show_reply(
         self, reply: Reply, explanation: Explanation, extra: list[str] | None = None
     ) -> None:
-        self._set("reply", "\n".join(reply.display_lines()))
+        self._set("reply", reply_excerpt(reply.display_lines()))
         lines = [f"Meaning: {explanation.meaning}"]
         if not reply.is_positive:
-            lines.append(f"Category: {explanation.category} · whose side: {explanation.side}")
+            lines.append(
+                f"Category: {explanation.category} · whose side: {side_words(explanation.side)}"
+            )
+        decided = getattr(explanation, "decided_by", "")
+        if decided:
+            lines.append(decided if decided.startswith("Decided by") else f"Decided by: {decided}")
         lines += [f"→ {step}" for step in explanation.next_steps]
         lines += extra or []
         self._set("meaning", "\n".join(lines))
 
     def show_summary(self, book: StepBook, verdict: str = "") -> None:
         rows = []
-        for step in Step:
+        for step in book.visible():
             record = book.records[step]
-            detail = f": {record.summary}" if record.summary else ""
-            rows.append(
-                f"{record.status.symbol} {step.value} {step.title} {record.status.word}{detail}"
-            )
+            detail = f": {excerpt(record.summary, 120)}" if record.summary else ""
+            rows.append(step_line(book, step) + detail)
         text = "Summary\n" + "\n".join(rows)
         if verdict:
             text += "\n\n" + verdict
         self._set("summary", text)
+
+
+# A reply may be 1,000 lines of 4 KiB: the panel shows the start and says what was left out
+# (the transcript keeps every line).
+_SHOWN_LINES = 12
+_SHOWN_CHARS = 2000
+
+
+def reply_excerpt(lines: list[str]) -> str:
+    shown = lines[:_SHOWN_LINES]
+    text = "\n".join(line if len(line) <= 300 else line[:300] + "…" for line in shown)
+    text = text[:_SHOWN_CHARS]
+    left = len(lines) - len(shown)
+    if left > 0 or sum(len(line) for line in shown) > len(text):
+        text += f"\n… ({left} more line{'s' if left != 1 else ''} in the transcript)"
+    return text

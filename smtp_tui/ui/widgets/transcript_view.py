@@ -50,6 +50,7 @@ class TranscriptView(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.events: list[TranscriptEvent] = []
         self.timestamps = False
+        self.wrap = False
         self.unseen = 0
 
     def compose(self) -> ComposeResult:
@@ -63,11 +64,22 @@ class TranscriptView(Vertical):
     def log_widget(self) -> Log:
         return self.query_one(Log)
 
+    def _lines(self, event: TranscriptEvent) -> list[str]:
+        line = event.plain_line(timestamps=self.timestamps)
+        width = max(self.log_widget.size.width - 2, 20)
+        if not self.wrap or len(line) <= width:
+            return [line]
+        # Continuation lines are indented, so the markers still start every real line.
+        return [line[:width]] + [
+            "      " + line[start : start + width - 6]
+            for start in range(width, len(line), width - 6)
+        ]
+
     def add(self, event: TranscriptEvent) -> None:
         self.events.append(event)
         log = self.log_widget
         following = log.is_vertical_scroll_end or not log.size.height
-        log.write_line(event.plain_line(timestamps=self.timestamps))
+        log.write_lines(self._lines(event))
         if not following:
             self.unseen += 1
             self._show_unseen()
@@ -89,6 +101,13 @@ class TranscriptView(Vertical):
 
     def set_timestamps(self, on: bool) -> None:
         self.timestamps = on
+        self._redraw()
+
+    def set_wrap(self, on: bool) -> None:
+        self.wrap = on
+        self._redraw()
+
+    def _redraw(self) -> None:
         log = self.log_widget
         log.clear()
-        log.write_lines([event.plain_line(timestamps=on) for event in self.events])
+        log.write_lines([line for event in self.events for line in self._lines(event)])

@@ -1,0 +1,238 @@
+"""Plain check vs swaks (issue 15): the same RCPT dialogue with the same lab server, as
+processes, interleaved; then `python -X importtime` of the check, heaviest imports first.
+
+    smtp-tui check alice@example.test --server 127.0.25.1:PORT --helo client.lab.test \\
+        --from tester@lab.test --quit-after rcpt          (journal written: XDG_STATE_HOME)
+    swaks --server 127.0.25.1:PORT --quit-after RCPT --to alice@example.test \\
+        --from tester@lab.test --helo client.lab.test
+
+A minimal asyncio client (the same dialogue and a journal file, nothing else imported) is
+timed too: the floor for a Python client.
+swaks comes from Debian's package: `apt-get install -y swaks`; without it that pair is skipped.
+The lab runs in its own process (`smtp-tui lab`), on loopback. Goal: ratio <= 1.0.
+
+Run:  python benchmarks/vs_swaks.py [--runs 15] [--commit REV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from _lab_process import (
+    NEUTRAL_CWD,
+    PYTHON,
+    LabProcess,
+    add_tree_argument,
+    chosen_tree,
+    describe,
+    provenance,
+    scratch_dirs,
+    timed_run,
+    tree_env,
+)
+
+WATCHED = (
+    "textual",
+    "rich",
+    "cryptography",
+    "dns",
+    "importlib.metadata",
+    "asyncio",
+    "ssl",
+    "email",
+    "tomllib",
+    "json",
+    "idna",
+    "pyperclip",
+    "ctypes",
+)
+
+
+def check_command(port: int) -> list[str]:
+    return [
+        PYTHON, "-m", "smtp_tui", "check", "alice@example.test",
+        "--server", f"127.0.25.1:{port}", "--helo", "client.lab.test",
+        "--from", "tester@lab.test", "--quit-after", "rcpt",
+    ]  # fmt: skip
+
+
+def swaks_command(port: int) -> list[str]:
+    return [
+        "swaks", "--server", f"127.0.25.1:{port}", "--quit-after", "RCPT",
+        "--to", "alice@example.test", "--from", "tester@lab.test", "--helo", "client.lab.test",
+    ]  # fmt: skip
+
+
+# The floor for any Python client: the same dialogue with asyncio streams and a journal file
+# written line by line, nothing else imported. What smtp-tui could get down to at best.
+MINIMAL_CLIENT = """\
+import asyncio, os, sys
+async def main(host, port, journal):
+    reader, writer = await asyncio.open_connection(host, port)
+    with open(journal, "a", encoding="utf-8") as log:
+        async def reply():
+            while True:
+                line = await reader.readline()
+                log.write("<- " + line.decode("ascii", "replace"))
+                log.flush()
+                if line[3:4] != b"-":
+                    return line
+        await reply()
+        for command in ("EHLO client.lab.test", "MAIL FROM:<tester@lab.test>",
+                        "RCPT TO:<alice@example.test>", "QUIT"):
+            writer.write(command.encode() + b"\\r\\n")
+            log.write(" -> " + command + "\\n")
+            await reply()
+    writer.close()
+host, port = sys.argv[1].rsplit(":", 1)
+asyncio.run(main(host, int(port), os.path.join(sys.argv[2], "minimal.log")))
+"""
+
+
+def minimal_command(port: int, folder: str) -> list[str]:
+    return [PYTHON, "-c", MINIMAL_CLIENT, f"127.0.25.1:{port}", folder]
+
+
+def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
+    """(module, self us, cumulative us, depth) for every line of -X importtime."""
+    rows = []
+    for line in stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if match:
+            rows.append((match[4], int(match[1]), int(match[2]), len(match[3]) // 2))
+    return rows
+
+
+def importers(rows: list[tuple[str, int, int, int]]) -> dict[str, str]:
+    """Who first imported each module: -X importtime prints children before their parent,
+    so a module's importer is the next line one level shallower."""
+    found: dict[str, str] = {}
+    for index, (module, _own, _cumulative, depth) in enumerate(rows):
+        for parent, _o, _c, parent_depth in rows[index + 1 :]:
+            if parent_depth < depth:
+                found[module] = parent
+                break
+    return found
+
+
+def importtime_report(
+    arguments: list[str], env: dict[str, str], rounds: int, title: str = "the check"
+) -> None:
+    """``python -X importtime ARGUMENTS``, medians over ``rounds``: each package's own time
+    (all its modules), each of our modules' own and cumulative time, and which module pulled
+    each watched package in."""
+    package_own: dict[str, list[int]] = {}
+    module_own: dict[str, list[int]] = {}
+    module_cumulative: dict[str, list[int]] = {}
+    pulled_by: dict[str, str] = {}
+    for _ in range(rounds):
+        done = subprocess.run(
+            [PYTHON, "-X", "importtime", *arguments],
+            env=env,
+            cwd=NEUTRAL_CWD,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        rows = parse_importtime(done.stderr)
+        parents = importers(rows)
+        totals: dict[str, int] = {}
+        for module, own, cumulative, _depth in rows:
+            module_own.setdefault(module, []).append(own)
+            module_cumulative.setdefault(module, []).append(cumulative)
+            for name in {module.split(".")[0], *(w for w in WATCHED if module.startswith(w))}:
+                totals[name] = totals.get(name, 0) + own
+            for name in WATCHED:
+                if (module == name or module.startswith(name + ".")) and name not in pulled_by:
+                    chain, step = [module], module
+                    while step in parents and not step.startswith("smtp_tui"):
+                        step = parents[step]
+                        chain.append(step)
+                    pulled_by[name] = " <- ".join(chain[-3:])
+        for name, total in totals.items():
+            package_own.setdefault(name, []).append(total)
+
+    def ms(values: list[int]) -> float:
+        return statistics.median(values) / 1000
+
+    print(f"\n-X importtime of {title} (median of {rounds}; importtime itself adds overhead)")
+    print("watched packages: own time of all their modules (ms), and who imported them first")
+    for name in WATCHED:
+        if name in package_own:
+            print(f"  {name:<20} {ms(package_own[name]):7.1f}   via {pulled_by.get(name, '?')}")
+        else:
+            print(f"  {name:<20}  absent")
+    print("top-level packages by own import time (ms, all their modules):")
+    tops = {n: v for n, v in package_own.items() if n not in WATCHED or "." not in n}
+    for name, values in sorted(tops.items(), key=lambda item: -ms(item[1]))[:15]:
+        print(f"  {name:<34} {ms(values):7.1f}")
+    print("smtp_tui modules by own time (ms; data loaded or compiled at import shows here):")
+    ours = [m for m in module_own if m.startswith("smtp_tui")]
+    for module in sorted(ours, key=lambda m: -ms(module_own[m]))[:15]:
+        print(
+            f"  {module:<34} own {ms(module_own[module]):6.1f}"
+            f"   cumulative {ms(module_cumulative[module]):6.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--importtime-rounds", type=int, default=5)
+    add_tree_argument(parser)
+    args = parser.parse_args()
+    args.tree = chosen_tree(args)
+    print(provenance(args.tree))
+    with scratch_dirs() as dirs, LabProcess(args.tree) as lab:
+        env = tree_env(args.tree, **dirs)
+        port = lab.smtp_port
+        print(f"lab: smtp-tui lab (DNS {lab.dns}, SMTP port {port}), runs: {args.runs}")
+        have_swaks = shutil.which("swaks") is not None
+        if not have_swaks:
+            print("swaks not found: install it with `apt-get install -y swaks`; pair skipped")
+        timed_run(check_command(port), env)  # once to write the .pyc files of the tree
+        floor = [timed_run([PYTHON, "-c", "pass"], env)[0] for _ in range(args.runs)]
+        imports_only = [PYTHON, "-c", "import smtp_tui.cli, smtp_tui.plain.check"]
+        imports = [timed_run(imports_only, env)[0] for _ in range(args.runs)]
+        asyncio_only = [
+            timed_run([PYTHON, "-c", "import asyncio"], env)[0] for _ in range(args.runs)
+        ]
+        minimal = [
+            timed_run(minimal_command(port, dirs["XDG_STATE_HOME"]), env)[0]
+            for _ in range(args.runs)
+        ]
+        ours, theirs = [], []
+        for _ in range(args.runs):  # interleaved, so drift hits both alike
+            elapsed, code = timed_run(check_command(port), env)
+            assert code == 0, f"smtp-tui check exited {code}"
+            ours.append(elapsed)
+            if have_swaks:
+                elapsed, code = timed_run(swaks_command(port), env)
+                assert code == 0, f"swaks exited {code}"
+                theirs.append(elapsed)
+        journals = list(Path(dirs["XDG_STATE_HOME"], "smtp-tui").rglob("*.log"))
+        print(f"python -c pass (floor)         {describe(floor)}")
+        print(f"imports of the check path only {describe(imports)}")
+        print(f"python -c 'import asyncio'     {describe(asyncio_only)}")
+        print(f"minimal asyncio client (floor) {describe(minimal)}")
+        print(f"smtp-tui check (journal on)    {describe(ours)}")
+        if theirs:
+            print(f"swaks --quit-after RCPT        {describe(theirs)}")
+            ratio = statistics.median(ours) / statistics.median(theirs)
+            print(f"ratio smtp-tui / swaks (median): {ratio:.2f}x  (goal <= 1.0x)")
+            floor_ratio = statistics.median(minimal) / statistics.median(theirs)
+            print(f"ratio minimal asyncio client / swaks: {floor_ratio:.2f}x (the floor in Python)")
+        print(f"journals written: {len(journals)} (one per check run)")
+        importtime_report(check_command(port)[1:], env, args.importtime_rounds)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

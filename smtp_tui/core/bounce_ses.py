@@ -1,0 +1,82 @@
+"""Amazon SES bounce notifications: the JSON that SES sends through SNS (by mail or webhook).
+
+``{"notificationType": "Bounce", "bounce": {"bouncedRecipients": [{"emailAddress", "action",
+"status", "diagnosticCode"}], "reportingMTA"}, "mail": {"commonHeaders": {...}}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from smtp_tui.core.bounce_dsn import typed_value
+from smtp_tui.core.bounce_mime import clean_value
+from smtp_tui.core.bounce_text import TextRecipient
+
+# Mail gateways fold JSON lines longer than 998 characters with "!" and a line break.
+_FOLD = re.compile(r"!\r?\n ")
+MAX_JSON_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class SesNotification:
+    reporting_mta: str | None
+    recipients: tuple[TextRecipient, ...]
+    original: dict[str, str]
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    return clean_value(str(value)) if value not in (None, "") else None
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def read_ses_notification(text: str) -> SesNotification | None:
+    """The bounce in an SES notification found in ``text``, or None when there is none."""
+    start = text.find('{"notificationType"')
+    if start < 0 or len(text) > MAX_JSON_CHARS:
+        return None
+    try:
+        data, _end = json.JSONDecoder().raw_decode(_FOLD.sub("", text[start:]))
+    except ValueError:
+        return None
+    bounce = data.get("bounce") if isinstance(data, dict) else None
+    if data.get("notificationType") != "Bounce" or not isinstance(bounce, dict):
+        return None
+    recipients = []
+    for entry in bounce.get("bouncedRecipients") or []:
+        if not isinstance(entry, dict) or not entry.get("emailAddress"):
+            continue
+        diagnostic = entry.get("diagnosticCode")
+        recipients.append(
+            TextRecipient(
+                recipient=clean_value(str(entry["emailAddress"])),
+                action=_text(entry.get("action")) or "failed",
+                status=_text(entry.get("status")),
+                diagnostic=_text(typed_value(str(diagnostic))) if diagnostic else None,
+            )
+        )
+    mail = _mapping(data.get("mail"))
+    common = _mapping(mail.get("commonHeaders"))
+    original = {
+        name: value
+        for name, value in (
+            ("from", _text(common.get("from"))),
+            ("to", _text(common.get("to"))),
+            ("subject", _text(common.get("subject"))),
+            ("message-id", _text(common.get("messageId") or mail.get("messageId"))),
+            ("date", _text(common.get("date"))),
+        )
+        if value
+    }
+    reporting = bounce.get("reportingMTA")
+    return SesNotification(
+        reporting_mta=_text(typed_value(str(reporting))) if reporting else None,
+        recipients=tuple(recipients),
+        original=original,
+    )

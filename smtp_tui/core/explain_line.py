@@ -1,0 +1,117 @@
+"""Find the reply in a line as users paste it, and bound what the explainer reads.
+
+A pasted line may be a bare reply (``550 5.1.1 ...``), a bounce's ``Diagnostic-Code: smtp; 550
+...``, Postfix's ``host mx.example.com[192.0.2.1] said: 552 5.3.4 ... (in reply to RCPT TO
+command)``, Exchange's ``Remote Server returned '550 5.7.606 ...'``, or a multi-line reply whose
+continuation lines repeat ``550-5.7.1``. The reply code is found anywhere in it; the words are
+joined into one line for matching.
+
+Only a bounded prefix is read (``MAX_EXPLAINED_CHARS``): the reason is always near the start, and
+a 16 MB reply must cost no more than a short one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from smtp_tui.core.sanitize import is_unsafe_char
+
+MAX_EXPLAINED_CHARS = 4096
+
+# A line's own "550-" / "550 " prefix, and the enhanced code repeated after it.
+_LINE_PREFIX = re.compile(r"^\s*(?:[2-5]\d\d(?:[ -]|$))?\s*(?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?")
+_WRAPPERS = re.compile(
+    r"\(\s*in\s+reply\s+to\s+[^)]*\)"  # Postfix: (in reply to RCPT TO command)
+    r"|\(\s*state\s+\d+\s*\)"  # Gmail: (state 14)
+    r"|\bdiagnostic-code:\s*(?:smtp|x-[\w-]+)\s*;"
+    r"|\bremote-mta:\s*dns;\s*\S+"
+    # The bouncing MTA's own words around the remote reply: Postfix, Exim, qmail, Exchange.
+    r"|\bhost\s+\S+\s*(?:\[[^\]]*\])?\s+said:"
+    r"|\bsmtp error from remote (?:mail )?server (?:after|for) [^:]{0,80}:"
+    r"|\bremote host said:"
+    r"|\bremote server returned\b",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+_ENHANCED_ONLY = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\s*$")
+_CODE_AT_START = re.compile(r"^\s*['\"]?([2-5][0-5]\d)(?=[\s\-:'\"]|$)")
+# A code elsewhere in the line: after words that introduce a reply, or before an enhanced code.
+_CODE_ANYWHERE = re.compile(
+    r"(?:(?:said|smtp;|returned|reason|error|response|reply|replied|answer|status|<<<|:|;|'|\")"
+    r"\s*['\"]?)([2-5][0-5]\d)(?=[\s\-'\"]|$)"
+    r"|(?<![\w.\-/#\[(=+])([2-5][0-5]\d)[ -]+#?(?=[245]\.\d{1,3}\.\d{1,3}(?![\d]|\.\d))",
+    re.IGNORECASE,
+)
+_ENHANCED_NEXT = re.compile(r"^[\s\-]*['\"]?#?([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+_ENHANCED_ANYWHERE = re.compile(r"(?<![\w.])#?([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+
+
+@dataclass(frozen=True)
+class PastedReply:
+    """What was found in a pasted line: its codes (None when absent) and its words, on one
+    bounded, printable line."""
+
+    code: int | None
+    enhanced: str | None
+    text: str
+
+
+def bounded_lines(lines: Iterable[str], limit: int = MAX_EXPLAINED_CHARS) -> list[str]:
+    """The first lines of ``lines`` up to ``limit`` characters in all (the last one cut)."""
+    kept: list[str] = []
+    room = limit
+    for line in lines:
+        if room <= 0:
+            break
+        kept.append(line[:room])
+        room -= len(line) + 1
+    return kept
+
+
+def one_line(text: str, limit: int = MAX_EXPLAINED_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, each line's repeated code prefix removed, wrappers
+    of the bouncing software removed, unsafe characters made spaces, joined with single spaces."""
+    # Cut first: splitting a 16 MB reply into lines would already cost more than explaining it.
+    lines = bounded_lines(text[:limit].splitlines(), limit)
+    pieces = [lines[0]] if lines else []
+    pieces += [_LINE_PREFIX.sub("", line, count=1) for line in lines[1:]]
+    joined = " ".join(pieces)
+    joined = "".join(" " if is_unsafe_char(char) else char for char in joined)
+    joined = _WRAPPERS.sub(" ", joined)
+    return _SPACES.sub(" ", joined).strip()
+
+
+def _enhanced_near(rest: str, code: int | None) -> str | None:
+    match = _ENHANCED_NEXT.match(rest)
+    if match and (code is None or int(match.group(1)) == code // 100):
+        return ".".join(match.groups())
+    return None
+
+
+def find_enhanced(text: str, code: int | None) -> str | None:
+    """The first enhanced status code anywhere in ``text`` whose class fits ``code``."""
+    for match in _ENHANCED_ANYWHERE.finditer(text):
+        if code is None or int(match.group(1)) == code // 100:
+            return ".".join(match.groups())
+    return None
+
+
+def parse_pasted(text: str) -> PastedReply:
+    """Find the reply code and enhanced code anywhere in a pasted line (see the module doc)."""
+    line = one_line(text)
+    only = _ENHANCED_ONLY.match(line)
+    if only:
+        return PastedReply(None, ".".join(only.groups()), "")
+    start = _CODE_AT_START.match(line)
+    if start:
+        code = int(start.group(1))
+        enhanced = _enhanced_near(line[start.end() :], code) or find_enhanced(line, code)
+        return PastedReply(code, enhanced, line)
+    for match in _CODE_ANYWHERE.finditer(line):
+        group = 1 if match.group(1) else 2
+        code = int(match.group(group))
+        enhanced = _enhanced_near(line[match.end(group) :], code) or find_enhanced(line, code)
+        return PastedReply(code, enhanced, line)
+    return PastedReply(None, find_enhanced(line, None), line)

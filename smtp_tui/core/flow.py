@@ -1,0 +1,778 @@
+"""The guided run: what happens next in a session, decided once for both front ends.
+
+:class:`GuidedRun` owns the session, the transcript and its journal, the sending-side check
+and the verdict. A front end asks it what to offer (:attr:`GuidedRun.stage`,
+:meth:`GuidedRun.prefill`, :attr:`GuidedRun.offers`), hands it what the user typed
+(:meth:`GuidedRun.submit`) and shows the :class:`StepOutcome` it returns. Where the front
+ends differ (plain mode tries the next MX by itself, the screen offers it on F6), that is a
+:class:`FlowPolicy`, not a second copy of the rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from smtp_tui import __version__
+from smtp_tui.core.addresses import InputError
+from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, helo, rcpt_to
+from smtp_tui.core.connection import ConnectFailed, ConnectTimedOut, SmtpError
+from smtp_tui.core.dns import DnsError, MxHost, make_resolver
+from smtp_tui.core.evidence import Evidence, SenderFindings, snapshot
+from smtp_tui.core.journal import Journal, open_journal
+from smtp_tui.core.numbers import NumberError, parse_port
+from smtp_tui.core.options import (
+    LabPorts,
+    SessionOptions,
+    effective_helo,
+    effective_sender,
+    mail_from_command,
+    parse_server,
+    sender_domain,
+    with_lab,
+)
+from smtp_tui.core.session import TestSession
+from smtp_tui.core.steps import Step, StepBook, StepOutcome, StepStatus
+from smtp_tui.core.transcript import Transcript, TranscriptMeta, to_markdown
+from smtp_tui.core.verdict import Verdict, judge, sender_findings
+
+# The blacklists, the sending side, the port probes (TLS, cryptography) and the exports are
+# imported where they are used, so a plain check loads only what it runs (issue 15).
+if TYPE_CHECKING:
+    from smtp_tui.core.bounce import BouncedRecipient
+    from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult
+    from smtp_tui.core.dnsbl_catalogue import Zone
+    from smtp_tui.core.policy_report import PolicyReport
+    from smtp_tui.core.sender import DiscoveryProvider, PublicAddress, SenderReport
+
+
+class Offer(Enum):
+    """What the user may do besides sending the offered command (each has a key on the
+    screen; plain mode takes them by itself where its policy says so)."""
+
+    NEXT_MX = "next-mx"
+    HELO = "helo"
+    PROBE_PORTS = "probe-ports"
+    STARTTLS = "starttls"
+    DATA = "test-message"
+
+
+@dataclass(frozen=True)
+class FlowPolicy:
+    """Where the front ends differ: do a thing by itself, or offer it."""
+
+    next_mx: bool = False  # an MX cannot be reached: try the next one by itself
+    helo_fallback: bool = False  # EHLO not understood (500/502): send HELO by itself
+    probe_ports: bool = False  # port 25 failed everywhere: probe 587 and 465 by itself
+    starttls: bool = False  # take STARTTLS after EHLO (and fail when it is not offered)
+    data: bool = False  # send the test message after RCPT TO by itself
+    tls_on_connect: bool = False  # TLS from the first byte, whatever the port
+    discover_ip: bool = False  # find the sending IP through DNS when none is configured
+
+
+AUTOMATIC = FlowPolicy(next_mx=True, helo_fallback=True, probe_ports=True)
+OFFER = FlowPolicy(discover_ip=True)
+
+_MAX_ATTEMPTS = 16  # addresses tried in one fail-over: an MX set can be long
+
+
+class GuidedRun:
+    """One guided session: the steps in order, the choices around them, and the verdict."""
+
+    def __init__(self, options: SessionOptions, policy: FlowPolicy = OFFER) -> None:
+        from smtp_tui.core.sender import DEFAULT_PROVIDERS
+
+        self.options = options
+        self.policy = policy
+        self.transcript = Transcript(
+            TranscriptMeta(
+                version=__version__,
+                ran_on=socket.gethostname(),
+                resolver=options.resolver.describe(),
+            )
+        )
+        self.session: TestSession | None = None
+        self.journal: Journal | None = None
+        self.stage: Step | None = Step.MX  # None: the free command line
+        self.offers: set[Offer] = set()
+        self.chosen_host: str | None = None
+        self.last_text: dict[Step, str] = {}
+        self.history: list[str] = []
+        self.lab_note = ""
+        self.zones: list[Zone] = []
+        self.zone_problems: list[str] = []
+        self.discovery: tuple[DiscoveryProvider, ...] = DEFAULT_PROVIDERS
+        self.checker: DnsblChecker | None = None
+        self.public_address: PublicAddress | None = None
+        self.sender_report: SenderReport | None = None
+        self.closed = False
+        self.https_port = 443  # the MTA-STS policy host's port (the lab's stand-in in --demo)
+        self.policy_report: PolicyReport | None = None
+        self.bounced: BouncedRecipient | None = None  # set when re-testing a bounce
+
+    # --- setting up ------------------------------------------------------------------------
+
+    def use_lab(self, lab: LabPorts, zones: list[Zone], ca_file: Path | None = None) -> None:
+        """Point the run at the practice lab (--demo): its resolver, its block lists, and its
+        CA trusted for certificates."""
+        from smtp_tui.core.sender import DiscoveryProvider
+
+        self.options = with_lab(self.options, lab)
+        if ca_file is not None and self.options.tls_cafile is None:
+            self.options = replace(self.options, tls_cafile=str(ca_file))
+        self.transcript.meta.resolver = f"{self.options.resolver.describe()} (practice lab)"
+        self.lab_note = (
+            f"Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port} (its 587: "
+            f"{lab.submission_port}, its 465: {lab.smtps_port})"
+        )
+        self.zones = list(zones)
+        self.https_port = getattr(lab, "https_port", 0) or self.https_port
+        self.discovery = (DiscoveryProvider("the practice lab", "myip.lab.test", "A", lab.dns),)
+
+    def open(self) -> str | None:
+        """Make the resolver and the session; returns an error to show, or None."""
+        from smtp_tui.core.dnsbl import DnsblChecker
+        from smtp_tui.core.dnsbl_catalogue import select_zones
+
+        try:
+            resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
+        except DnsError as error:
+            return str(error)
+        self.session = TestSession(
+            self.transcript,
+            resolver,
+            timeouts=self.options.timeouts,
+            family=self.options.family,
+            source=self.options.source,
+            tls_cafile=self.options.tls_cafile,
+        )
+        self.checker = DnsblChecker(resolver)
+        if not self.zones:
+            self.zones = select_zones(
+                list(self.options.zones_enable),
+                list(self.options.zones_disable),
+                self.zone_problems,
+            )
+        if self.lab_note:
+            self.transcript.info(self.lab_note)
+        if self.options.server:
+            self._skip_mx_lookup()
+        return None
+
+    def _skip_mx_lookup(self) -> None:
+        """--server: step 1 is done by the user's choice of host."""
+        from smtp_tui.core.addresses import parse_target
+
+        assert self.session is not None
+        host, port = parse_server(self.options.server or "", self.options.port)
+        if self.options.target:
+            with contextlib.suppress(InputError):
+                self.session.domain, self.session.recipient = parse_target(self.options.target)
+        outcome = StepOutcome(Step.MX, StepStatus.PASSED, f"skipped: --server {host}")
+        self.book.record(outcome)
+        self.transcript.info(f"MX look-up skipped: using --server {host} port {port}.")
+        self._open_journal(self.session.domain.ascii if self.session.domain else host)
+        self._go(Step.CONNECT)
+
+    @property
+    def book(self) -> StepBook:
+        assert self.session is not None
+        return self.session.book
+
+    # --- the sending side ------------------------------------------------------------------
+
+    @property
+    def wants_sender_check(self) -> bool:
+        """The sending IP is checked when it is known, or when the policy may discover it."""
+        return bool(self.options.ip) or self.policy.discover_ip or self.options.demo
+
+    async def sending_address(self) -> PublicAddress:
+        """--ip or the config's, else found through DNS (DiscoveryFailed if not)."""
+        from smtp_tui.core.sender import PublicAddress, discover_public_ip
+
+        if self.options.ip:
+            return PublicAddress(self.options.ip, "--ip or the config file")
+        return await discover_public_ip(self.discovery, timeout=self.options.dns_timeout)
+
+    async def check_sender(
+        self,
+        address: PublicAddress,
+        on_result: Callable[[ZoneResult], None] | None = None,
+    ) -> SenderReport:
+        """Sweep the lists for the sending IP and the MAIL FROM domain (results as they
+        arrive), then the IP's reverse DNS and the domain's SPF record."""
+        from smtp_tui.core.sender import check_sending_side
+
+        assert self.checker is not None
+        self.public_address = address
+        self.sender_report = await check_sending_side(
+            self.checker,
+            self.zones,
+            address.address,
+            effective_helo(self.options),
+            sender_domain(self.options),
+            on_result,
+        )
+        return self.sender_report
+
+    def findings(self) -> SenderFindings:
+        return sender_findings(self.sender_report)
+
+    def sender_warnings(self) -> list[str]:
+        """Shown before EHLO: a listed sending IP or domain, or a PTR that does not fit."""
+        report = self.sender_report
+        if report is None:
+            return []
+        warnings = [f"! {line}." for line in self.findings().listings]
+        return warnings + [f"! {problem}" for problem in report.problems()]
+
+    # --- the verdict -----------------------------------------------------------------------
+
+    def evidence(self) -> Evidence | None:
+        if self.session is None:
+            return None
+        report = self.policy_report
+        blocked = report.summary if report is not None and report.blocked else None
+        return snapshot(self.session, self.findings(), blocked)
+
+    def verdict(self) -> Verdict | None:
+        """Whose fault is it, as things stand (None before the session exists). When a
+        bounce is being re-tested, the verdict compares the re-test with the bounce."""
+        evidence = self.evidence()
+        if evidence is None:
+            return None
+        if self.bounced is not None and self.decided:
+            from smtp_tui.core.retest import compare
+
+            local = self.session.connection.local if self.session else None
+            this_host = local[0] if local else socket.gethostname()
+            helo_name = effective_helo(self.options)
+            return compare(self.bounced, evidence, this_host=this_host, helo=helo_name).verdict
+        return judge(evidence)
+
+    # --- a bounce, re-tested -----------------------------------------------------------------
+
+    async def start_from_bounce(self, bounced: BouncedRecipient, sender: str | None) -> None:
+        """Pre-fill the wizard from a bounced recipient: its address, the original sender,
+        the host that refused (else the MX); the step that failed is marked."""
+        from smtp_tui.core.retest import plan_retest
+
+        plan = plan_retest(bounced, sender, with_data=False)
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                await self.session.close()
+        self.options = replace(
+            self.options,
+            target=plan.recipient,
+            rcpt_to=None,
+            mail_from=self.options.mail_from or plan.sender,
+            server=plan.server,
+        )
+        self.bounced = bounced
+        self.last_text.clear()
+        self.offers.clear()
+        self.chosen_host = None
+        self.stage = Step.MX
+        self.transcript.info(
+            f"Re-testing the bounce for {plan.recipient}: it failed at {plan.step.title}."
+        )
+        problem = self.open()
+        if problem:
+            self.transcript.error(problem)
+            return
+        self.book.marked = plan.step
+
+    # --- the destination's transport policy ------------------------------------------------
+
+    async def check_policy(self) -> PolicyReport | None:
+        """MTA-STS, DANE and TLS-RPT of the domain, against what its MX hosts present."""
+        session = self.session
+        if session is None or session.domain is None:
+            return None
+        from smtp_tui.core.policy import PolicySettings, check_policy
+
+        resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
+        settings = PolicySettings(
+            port=self.options.port,
+            https_port=self.https_port,
+            cafile=self.options.tls_cafile,
+            helo=effective_helo(self.options),
+        )
+        self.policy_report = await check_policy(session.domain, resolver, settings)
+        return self.policy_report
+
+    @property
+    def finished(self) -> bool:
+        """True once step 5 has an outcome: the free command line takes over."""
+        return self.session is not None and self.book.status(Step.RCPT).done
+
+    @property
+    def decided(self) -> bool:
+        """True when the verdict is worth showing: step 5 or a failure has happened."""
+        if self.session is None:
+            return False
+        return self.finished or any(o.failed for o in self.book.records.values())
+
+    # --- what each input starts with -------------------------------------------------------
+
+    def recipient(self) -> str:
+        if self.options.rcpt_to:
+            return self.options.rcpt_to
+        session = self.session
+        if session and session.recipient:
+            return session.recipient.text
+        if session and session.domain:
+            return f"postmaster@{session.domain.ascii}"
+        if self.options.target and "@" in self.options.target:
+            return self.options.target
+        return "postmaster@example.com"
+
+    def usable_hosts(self) -> list[MxHost]:
+        return self.session.usable_hosts() if self.session else []
+
+    def next_host(self) -> MxHost | None:
+        """The MX to offer: the chosen one, else the first usable one."""
+        hosts = self.usable_hosts()
+        for host in hosts:
+            if host.host == self.chosen_host:
+                return host
+        return hosts[0] if hosts else None
+
+    def connect_target(self) -> tuple[str, int]:
+        if self.options.server and self.chosen_host is None:
+            return parse_server(self.options.server, self.options.port)
+        host = self.next_host()
+        return (host.host if host else "", self.options.port)
+
+    def prefill(self, step: Step | None) -> str:
+        """The command shown, ready to send, for ``step`` (None: the free command line)."""
+        if step is None or step is Step.DATA:
+            return ""
+        if step is Step.STARTTLS:
+            return "STARTTLS"
+        if Offer.HELO in self.offers and step is Step.EHLO:
+            return helo(effective_helo(self.options))
+        if step in self.last_text and step is not Step.CONNECT:
+            return self.last_text[step]
+        if step is Step.MX:
+            return self.options.target or ""
+        if step is Step.CONNECT:
+            host, port = self.connect_target()
+            return f"{host} {port}" if host else ""
+        if step is Step.EHLO:
+            return ehlo(effective_helo(self.options))
+        if step is Step.MAIL:
+            return mail_from_command(self.options)
+        return rcpt_to(self.recipient())
+
+    def check(self, step: Step | None, text: str) -> CommandCheck | None:
+        """Validator result for a command input (None for steps 1 and 2, which are not SMTP)."""
+        if step in (Step.MX, Step.CONNECT, Step.DATA):
+            return None
+        smtputf8 = bool(self.session and "SMTPUTF8" in self.session.keywords)
+        return check_command(text, smtputf8=smtputf8)
+
+    def port_heading(self) -> str:
+        """The port really used for step 2, in words."""
+        port = self.connect_target()[1]
+        if self.options.demo and port == self.lab_port(25):
+            return f"port {port}, the lab's stand-in for 25"
+        return f"port {port}"
+
+    def lab_port(self, port: int) -> int:
+        """In the practice lab, 25, 587 and 465 mean the lab's stand-ins for them."""
+        if self.options.demo:
+            stand_ins = {
+                25: self.options.port,
+                587: self.options.submission_port,
+                465: self.options.smtps_port,
+            }
+            return stand_ins.get(port, port)
+        return port
+
+    def implicit_tls(self, port: int) -> bool:
+        """TLS from the first byte: port 465 (or the lab's stand-in for it), or the policy."""
+        return port in (465, self.options.smtps_port)
+
+    # --- doing it --------------------------------------------------------------------------
+
+    def choose_host(self, host: str) -> None:
+        """Use ``host`` for step 2 (the MX table's Enter, F6)."""
+        self.chosen_host = host
+        self._go(Step.CONNECT)
+
+    def choose_next_host(self) -> str | None:
+        """F6: the next usable MX after the one offered now (wrapping round)."""
+        hosts = [host.host for host in self.usable_hosts()]
+        if not hosts:
+            return None
+        current = self.connect_target()[0]
+        position = hosts.index(current) + 1 if current in hosts else 0
+        self.choose_host(hosts[position % len(hosts)])
+        return self.chosen_host
+
+    def go_back(self, step: Step) -> None:
+        """The user picked ``step`` in the step list."""
+        self._go(step)
+
+    def skip(self, step: Step) -> None:
+        """F7 on STARTTLS: go on to MAIL FROM without encryption."""
+        if step is Step.STARTTLS and self.stage is Step.STARTTLS:
+            self.book.skip(Step.STARTTLS)
+            self.offers.discard(Offer.STARTTLS)
+            self._go(Step.MAIL)
+
+    def _go(self, step: Step | None) -> None:
+        self.stage = step
+        if self.session is not None:
+            self.book.select(step)
+
+    async def submit(self, step: Step | None, text: str) -> StepOutcome:
+        """Run ``step`` with the user's text (None: a free command), then decide what comes
+        next (:attr:`stage`, :attr:`offers`) as the policy says."""
+        assert self.session is not None
+        try:
+            outcome = await self._run(step, text)
+        except asyncio.CancelledError:
+            raise
+        except InputError as error:
+            return StepOutcome(step, problem=str(error))
+        except SmtpError as error:
+            outcome = StepOutcome(step, StepStatus.FAILED, str(error), error=error)
+        except ValueError as error:  # CommandRefused: nothing was sent
+            return StepOutcome(step, problem=str(error))
+        return await self._after(outcome)
+
+    async def _run(self, step: Step | None, text: str) -> StepOutcome:
+        session = self.session
+        assert session is not None
+        if step is Step.MX:
+            outcome = await session.lookup(text)
+            self.last_text[Step.MX] = text
+            self.chosen_host = None
+            if session.domain:
+                self._open_journal(session.domain.ascii)
+            return outcome
+        if step is Step.CONNECT:
+            host, port = parse_host_port(text, self.options.port)
+            return await self._connect(host, self.lab_port(port))
+        self.history.append(text)
+        verb = command_verb(text)
+        if verb in ("DATA", "BDAT"):
+            return StepOutcome(
+                step,
+                problem="A message cannot be typed line by line here: press F8 to send a "
+                "test message (it asks first).",
+            )
+        if verb == "QUIT" and text.strip().upper() == "QUIT":
+            if not session.connection.is_open:
+                return StepOutcome(None, problem="Not connected: there is nobody to say QUIT to.")
+            return StepOutcome(None, reply=await session.connection.close())
+        if verb == "STARTTLS":
+            return await session.starttls(text, helo=effective_helo(self.options))
+        await self._reset_if_needed(verb)
+        answer = await session.command(text)
+        if isinstance(answer, StepOutcome):
+            if answer.step is not None:
+                self.last_text[answer.step] = text
+            return answer
+        return StepOutcome(None, StepStatus.PASSED, f"{verb} answered {answer.code}", answer)
+
+    async def _reset_if_needed(self, verb: str) -> None:
+        """Going back to MAIL FROM or RCPT TO inside a transaction: RSET first, so the server
+        does not answer 503 (nested MAIL command) and the verdict does not blame it."""
+        session = self.session
+        assert session is not None
+        book = self.book
+        if not session.connection.is_open:
+            return
+        again = verb == "MAIL" and book.status(Step.MAIL).ok
+        replay = verb == "RCPT" and (book.status(Step.DATA).done or book.status(Step.RCPT).ok)
+        if not (again or replay):
+            return
+        self.transcript.info("Starting the transaction again: RSET first.")
+        await session.command("RSET")
+        if replay and Step.MAIL in self.last_text:
+            await session.command(self.last_text[Step.MAIL])
+        elif replay:
+            await session.command(mail_from_command(self.options))
+
+    async def _connect(self, host: str, port: int) -> StepOutcome:
+        """Step 2: this host, and (policy) the next ones until one greets."""
+        session = self.session
+        assert session is not None
+        implicit = self.implicit_tls(port) or self.policy.tls_on_connect
+        outcome = await session.connect_host(host, port, implicit_tls=implicit)
+        tried = {host}
+        if self.policy.next_mx and outcome.reply is None:
+            for attempt, candidate in enumerate(self.usable_hosts()):
+                if attempt >= _MAX_ATTEMPTS or outcome.reply is not None:
+                    break
+                if candidate.host in tried:
+                    continue
+                tried.add(candidate.host)
+                self.transcript.info(f"Trying the next MX: {candidate.host}.")
+                outcome = await session.connect_host(candidate.host, port, implicit_tls=implicit)
+                peer = session.connection.peer
+                if outcome.reply is not None and peer is not None:
+                    self.transcript.info(f"{candidate.host} [{peer[0]}] answered.")
+        failover = self.evidence_failover()
+        if failover and outcome.reply is not None:
+            outcome = replace(outcome, note=failover)
+            self.book.record(outcome)
+        return outcome
+
+    def evidence_failover(self) -> str | None:
+        evidence = self.evidence()
+        return evidence.failover if evidence else None
+
+    async def _after(self, outcome: StepOutcome) -> StepOutcome:
+        """Decide what comes next, and take the policy's automatic choices."""
+        session = self.session
+        assert session is not None
+        step = outcome.step
+        self.offers.discard(Offer.HELO)
+        if outcome.problem:
+            return outcome
+        if step is None:
+            if not session.connection.is_open and self.stage is not Step.MX:
+                self._go(Step.CONNECT if self.book.status(Step.MX).ok else Step.MX)
+            elif self.stage is not None and self.book.status(Step.MAIL) is StepStatus.WAITING:
+                self._go(Step.MAIL if self.book.status(Step.EHLO).ok else self.stage)
+            return outcome
+        if step is Step.MX:
+            self.offers.clear()
+            if outcome.ok and len(self.usable_hosts()) > 1:
+                self.offers.add(Offer.NEXT_MX)
+            self._go(Step.CONNECT if outcome.ok else Step.MX)
+            return outcome
+        if step is Step.CONNECT:
+            return await self._after_connect(outcome)
+        if outcome.failed and not session.connection.is_open:
+            self.offers = {Offer.NEXT_MX} if len(self.usable_hosts()) > 1 else set()
+            self._go(Step.CONNECT)
+            return outcome
+        if step is Step.EHLO:
+            return await self._after_hello(outcome)
+        if step is Step.STARTTLS:
+            self.offers.discard(Offer.STARTTLS)
+            self._go(Step.EHLO if outcome.ok else Step.MAIL)
+            return outcome
+        if step is Step.MAIL:
+            self._go(Step.RCPT if outcome.ok else Step.MAIL)
+            return outcome
+        if step is Step.RCPT:
+            if outcome.ok:
+                self.offers.add(Offer.DATA)
+                self.book.offer(Step.DATA)
+            self._go(None)
+            if outcome.ok and self.policy.data:
+                return await self.send_test_message()
+            return outcome
+        self.offers.discard(Offer.DATA)
+        self._go(None)
+        return outcome
+
+    async def _after_connect(self, outcome: StepOutcome) -> StepOutcome:
+        session = self.session
+        assert session is not None
+        self.offers.clear()
+        several = len(self.usable_hosts()) > 1
+        if outcome.reply is not None and outcome.ok:
+            self._go(Step.EHLO)
+            return outcome
+        if several:
+            self.offers.add(Offer.NEXT_MX)
+            self._offer_next_host()
+        if isinstance(outcome.error, ConnectFailed):
+            # Nothing answered on this port (refused, dropped, unreachable): do other ports?
+            self.offers.add(Offer.PROBE_PORTS)
+            if self.policy.probe_ports:
+                await self.probe_ports()
+        self._go(Step.CONNECT)
+        return outcome
+
+    async def _after_hello(self, outcome: StepOutcome) -> StepOutcome:
+        session = self.session
+        assert session is not None
+        reply = outcome.reply
+        if (
+            reply is not None
+            and reply.code in (500, 502)
+            and command_verb(self.last_text.get(Step.EHLO, "EHLO")) != "HELO"
+        ):
+            self.transcript.info("EHLO was not understood; the older HELO may work.")
+            self.offers.add(Offer.HELO)
+            self._go(Step.EHLO)
+            if self.policy.helo_fallback:
+                return await self.submit(Step.EHLO, helo(effective_helo(self.options)))
+            return outcome
+        if not outcome.ok:
+            self._go(Step.EHLO)
+            return outcome
+        offers_tls = "STARTTLS" in session.keywords and not session.connection.tls
+        if offers_tls:
+            self.offers.add(Offer.STARTTLS)
+            self.book.offer(Step.STARTTLS)
+        if self.policy.starttls and not session.connection.tls:
+            if not offers_tls:
+                refused = StepOutcome(
+                    Step.STARTTLS,
+                    StepStatus.FAILED,
+                    "The server does not offer STARTTLS (not in its EHLO reply), so this "
+                    "connection cannot be encrypted.",
+                )
+                self.transcript.error(refused.summary)
+                self.book.record(refused)
+                return refused
+            return await self.submit(Step.STARTTLS, "STARTTLS")
+        self._go(Step.MAIL)
+        return outcome
+
+    def _offer_next_host(self) -> None:
+        names = [host.host for host in self.usable_hosts()]
+        current = self.connect_target()[0]
+        if current in names and names.index(current) + 1 < len(names):
+            self.chosen_host = names[names.index(current) + 1]
+
+    async def probe_ports(self) -> StepOutcome:
+        """Port 25 failed: does the same host answer on 587 and 465?"""
+        from smtp_tui.core.probes import diagnose
+
+        session = self.session
+        assert session is not None
+        address = session.host
+        if address is None:
+            return StepOutcome(Step.CONNECT, problem="Connect to a host first.")
+        ports = [(self.options.submission_port, False), (self.options.smtps_port, True)]
+        ports = [(port, tls) for port, tls in ports if port != session.port]
+        timeout = min(self.options.timeouts.connect, 8.0)
+        probes = await session.probe_other_ports(address, ports, timeout=timeout)
+        self.offers.discard(Offer.PROBE_PORTS)
+        failures = session.connect_failures
+        refused = not any(isinstance(error, ConnectTimedOut) for _, _, error in failures)
+        message = diagnose(probes, session.port, refused=refused)
+        self.transcript.info(message)
+        status = StepStatus.WARNING if any(p.answered for p in probes) else StepStatus.FAILED
+        return StepOutcome(Step.CONNECT, status, message, note="probes")
+
+    async def send_test_message(self, body: str | None = None) -> StepOutcome:
+        """F8 (after a confirmation) or --data: DATA and a small, real test message."""
+        session = self.session
+        assert session is not None
+        if not (session.connection.is_open and self.book.status(Step.RCPT).ok):
+            return StepOutcome(
+                Step.DATA,
+                problem="A test message can be sent once RCPT TO was accepted on a live "
+                "connection.",
+            )
+        await self._reset_if_data_done()
+        outcome = await session.send_test_message(
+            effective_sender(self.options),
+            self.recipient(),
+            helo=effective_helo(self.options),
+            body=body,
+        )
+        if outcome.ok:
+            self.transcript.info(f"Test message accepted; queue id: {outcome.queue_id or '?'}")
+        self.offers.discard(Offer.DATA)
+        self._go(None)
+        return outcome
+
+    async def _reset_if_data_done(self) -> None:
+        if self.book.status(Step.DATA).done:
+            await self._reset_if_needed("RCPT")
+            assert self.session is not None
+            await self.session.command(rcpt_to(self.recipient()))
+
+    # --- the journal and saved output ------------------------------------------------------
+
+    def _open_journal(self, name: str) -> None:
+        if self.journal is None:
+            self.journal = open_journal(self.transcript, name)
+
+    def trailer(self) -> list[str]:
+        """What a saved transcript carries besides the dialogue: who ran it, from where."""
+        meta = self.transcript.meta
+        session = self.session
+        source = None
+        if session is not None and session.connection.local:
+            source = session.connection.local[0]
+        lines = [
+            f"EHLO name: {effective_helo(self.options)}",
+            f"Resolver: {meta.resolver}",
+            f"MX that answered: {meta.mx_host or '-'}"
+            + (f" [{meta.mx_address}]" if meta.mx_address else ""),
+            f"Source address: {source or self.options.source or '-'}",
+        ]
+        if self.public_address is not None:
+            lines.append(
+                f"Sending IP checked: {self.public_address.address} ({self.public_address.source})"
+            )
+        return lines
+
+    def ticket_markdown(self) -> str:
+        """The Markdown export with the verdict, as copied and saved for a ticket."""
+        return to_markdown(self.transcript, extra_sections=self._sections())
+
+    def _sections(self) -> list[str]:
+        verdict = self.verdict()
+        context = "## Context\n\n" + "\n".join(f"- {line}" for line in self.trailer())
+        return [context] + ([verdict.as_markdown()] if verdict else [])
+
+    def save(self) -> tuple[Path, Path]:
+        """Ctrl+S: the transcript as Markdown and as plain text, both with the verdict."""
+        from smtp_tui.core.exports import save_exports
+
+        verdict = self.verdict()
+        plain_extra = self.trailer() + (verdict.as_text().splitlines() if verdict else [])
+        return save_exports(
+            self.transcript, extra_sections=self._sections(), plain_trailer=plain_extra
+        )
+
+    def interrupt(self, by: str) -> None:
+        """A signal is ending the session: waits cancelled now are said to be ``by`` it."""
+        if self.session is not None:
+            self.session.interrupted_by = by
+
+    async def close(self, interrupted_by: str | None = None) -> None:
+        """Say QUIT (a second at most), then end the journal with the verdict."""
+        if self.closed:
+            return
+        self.closed = True
+        if interrupted_by:
+            self.transcript.warning(f"The session was interrupted by {interrupted_by}.")
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                await self.session.close()
+        journal = self.journal
+        if journal is None:
+            return
+        self.transcript.info(f"Transcript saved to {journal.path}")
+        verdict = self.verdict()
+        for line in self.trailer() + (verdict.as_text().splitlines() if verdict else []):
+            journal.write_line(f"# {line}")
+        journal.close()
+
+
+def parse_host_port(text: str, default_port: int) -> tuple[str, int]:
+    """``host port``, ``host:port`` or ``telnet host port`` -> (host, port)."""
+    words = text.split()
+    if words and words[0].lower() == "telnet":
+        words = words[1:]
+    if not words:
+        raise InputError("Give a host name or address to connect to, e.g. mx1.example.com 25.")
+    if len(words) > 2:
+        raise InputError("Give a host and a port only, e.g. mx1.example.com 25.")
+    if len(words) == 2:
+        try:
+            return words[0], parse_port(words[1])
+        except NumberError as error:
+            raise InputError(str(error)) from None
+    return parse_server(words[0], default_port)

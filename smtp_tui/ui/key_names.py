@@ -1,0 +1,20 @@
+"""The key bound to a binding id right now, as people read it (remapped keys read right)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App
+from textual.dom import DOMNode
+
+
+def key_for(app: App[object], nodes: Iterable[DOMNode], binding_id: str) -> str:
+    """The first key bound to ``binding_id`` on ``nodes`` (searched in order), e.g. "F7" or
+    "^y"; the id itself when nothing binds it."""
+    for node in nodes:
+        for bindings in node._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.id == binding_id:
+                    shown = app.get_key_display(binding)
+                    return shown.upper() if shown[:1] == "f" and shown[1:].isdigit() else shown
+    return binding_id
