@@ -34,22 +34,22 @@ from smtp_tui.core.options import (
     effective_sender,
     mail_from_command,
     parse_server,
-    sender_domain,
     with_lab,
 )
+from smtp_tui.core.sending_side import SendingSide
 from smtp_tui.core.session import TestSession
 from smtp_tui.core.steps import Step, StepBook, StepOutcome, StepStatus
 from smtp_tui.core.transcript import Transcript, TranscriptMeta, to_markdown
-from smtp_tui.core.verdict import Verdict, judge, sender_findings
+from smtp_tui.core.verdict import Verdict, judge
 
 # The blacklists, the sending side, the port probes (TLS, cryptography) and the exports are
 # imported where they are used, so a plain check loads only what it runs (issue 15).
 if TYPE_CHECKING:
     from smtp_tui.core.bounce import BouncedRecipient
-    from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult
+    from smtp_tui.core.dnsbl import ZoneResult
     from smtp_tui.core.dnsbl_catalogue import Zone
     from smtp_tui.core.policy_report import PolicyReport
-    from smtp_tui.core.sender import DiscoveryProvider, PublicAddress, SenderReport
+    from smtp_tui.core.sender import PublicAddress, SenderReport
 
 
 class Offer(Enum):
@@ -86,8 +86,6 @@ class GuidedRun:
     """One guided session: the steps in order, the choices around them, and the verdict."""
 
     def __init__(self, options: SessionOptions, policy: FlowPolicy = OFFER) -> None:
-        from smtp_tui.core.sender import DEFAULT_PROVIDERS
-
         self.options = options
         self.policy = policy
         self.transcript = Transcript(
@@ -105,12 +103,7 @@ class GuidedRun:
         self.last_text: dict[Step, str] = {}
         self.history: list[str] = []
         self.lab_note = ""
-        self.zones: list[Zone] = []
-        self.zone_problems: list[str] = []
-        self.discovery: tuple[DiscoveryProvider, ...] = DEFAULT_PROVIDERS
-        self.checker: DnsblChecker | None = None
-        self.public_address: PublicAddress | None = None
-        self.sender_report: SenderReport | None = None
+        self.sending = SendingSide()
         self.closed = False
         self.https_port = 443  # the MTA-STS policy host's port (the lab's stand-in in --demo)
         self.policy_report: PolicyReport | None = None
@@ -131,15 +124,13 @@ class GuidedRun:
             f"Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port} (its 587: "
             f"{lab.submission_port}, its 465: {lab.smtps_port})"
         )
-        self.zones = list(zones)
+        self.sending.use_zones(zones)
         self.https_port = getattr(lab, "https_port", 0) or self.https_port
-        self.discovery = (DiscoveryProvider("the practice lab", "myip.lab.test", "A", lab.dns),)
+        lab_provider = DiscoveryProvider("the practice lab", "myip.lab.test", "A", lab.dns)
+        self.sending.discovery = (lab_provider,)
 
     def open(self) -> str | None:
         """Make the resolver and the session; returns an error to show, or None."""
-        from smtp_tui.core.dnsbl import DnsblChecker
-        from smtp_tui.core.dnsbl_catalogue import select_zones
-
         try:
             resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
         except DnsError as error:
@@ -152,13 +143,6 @@ class GuidedRun:
             source=self.options.source,
             tls_cafile=self.options.tls_cafile,
         )
-        self.checker = DnsblChecker(resolver)
-        if not self.zones:
-            self.zones = select_zones(
-                list(self.options.zones_enable),
-                list(self.options.zones_disable),
-                self.zone_problems,
-            )
         if self.lab_note:
             self.transcript.info(self.lab_note)
         if self.options.server:
@@ -194,43 +178,24 @@ class GuidedRun:
 
     async def sending_address(self) -> PublicAddress:
         """--ip or the config's, else found through DNS (DiscoveryFailed if not)."""
-        from smtp_tui.core.sender import PublicAddress, discover_public_ip
-
-        if self.options.ip:
-            return PublicAddress(self.options.ip, "--ip or the config file")
-        return await discover_public_ip(self.discovery, timeout=self.options.dns_timeout)
+        return await self.sending.address(self.options)
 
     async def check_sender(
         self,
         address: PublicAddress,
         on_result: Callable[[ZoneResult], None] | None = None,
     ) -> SenderReport:
-        """Sweep the lists for the sending IP and the MAIL FROM domain (results as they
-        arrive), then the IP's reverse DNS and the domain's SPF record."""
-        from smtp_tui.core.sender import check_sending_side
-
-        assert self.checker is not None
-        self.public_address = address
-        self.sender_report = await check_sending_side(
-            self.checker,
-            self.zones,
-            address.address,
-            effective_helo(self.options),
-            sender_domain(self.options),
-            on_result,
+        """The sending side as receivers check it (see :class:`SendingSide`)."""
+        assert self.session is not None
+        report, problem = await self.sending.check(
+            self.options, self.session.resolver, address, on_result
         )
-        return self.sender_report
+        if problem:
+            self.transcript.warning(problem)
+        return report
 
     def findings(self) -> SenderFindings:
-        return sender_findings(self.sender_report)
-
-    def sender_warnings(self) -> list[str]:
-        """Shown before EHLO: a listed sending IP or domain, or a PTR that does not fit."""
-        report = self.sender_report
-        if report is None:
-            return []
-        warnings = [f"! {line}." for line in self.findings().listings]
-        return warnings + [f"! {problem}" for problem in report.problems()]
+        return self.sending.findings()
 
     # --- the verdict -----------------------------------------------------------------------
 
@@ -303,6 +268,7 @@ class GuidedRun:
             https_port=self.https_port,
             cafile=self.options.tls_cafile,
             helo=effective_helo(self.options),
+            timeouts=self.options.timeouts,
         )
         self.policy_report = await check_policy(session.domain, resolver, settings)
         return self.policy_report
@@ -711,10 +677,9 @@ class GuidedRun:
             + (f" [{meta.mx_address}]" if meta.mx_address else ""),
             f"Source address: {source or self.options.source or '-'}",
         ]
-        if self.public_address is not None:
-            lines.append(
-                f"Sending IP checked: {self.public_address.address} ({self.public_address.source})"
-            )
+        checked = self.sending.public_address
+        if checked is not None:
+            lines.append(f"Sending IP checked: {checked.address} ({checked.source})")
         return lines
 
     def ticket_markdown(self) -> str:

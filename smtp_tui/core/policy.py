@@ -16,6 +16,7 @@ import dns.flags
 import dns.rdatatype
 
 from smtp_tui.core.addresses import DomainName
+from smtp_tui.core.connection import Timeouts
 from smtp_tui.core.dane import DaneStatus, TlsaLookup, ask_for_dnssec, lookup_tlsa, match_chain
 from smtp_tui.core.dns import DnsError, DnsFailure, is_ip_address, query
 from smtp_tui.core.mta_sts import (
@@ -29,7 +30,7 @@ from smtp_tui.core.mta_sts import (
     mx_matches,
     resolve_policy_host,
 )
-from smtp_tui.core.policy_probe import AddressProbe, probe_address
+from smtp_tui.core.policy_probe import PROBE_TIMEOUTS, AddressProbe, probe_address
 from smtp_tui.core.policy_report import (
     AddressCheck,
     DnssecView,
@@ -49,6 +50,7 @@ class PolicySettings:
     https_port: int = 443
     cafile: str | None = None
     helo: str = "localhost"
+    timeouts: Timeouts = PROBE_TIMEOUTS  # the session's own limits when run beside it
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,14 @@ async def _check_mx(
     )
     probes = await asyncio.gather(
         *(
-            probe_address(address, host, port=settings.port, helo=settings.helo, trust=trust)
+            probe_address(
+                address,
+                host,
+                port=settings.port,
+                helo=settings.helo,
+                trust=trust,
+                timeouts=settings.timeouts,
+            )
             for address in addresses
         )
     )

@@ -23,7 +23,7 @@ from smtp_tui.core.flow import GuidedRun
 from smtp_tui.core.options import SessionOptions, with_lab
 from smtp_tui.core.transcript import TranscriptEvent, to_json_records
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain.check import PlainFlags, run_check
+from smtp_tui.plain.check import PlainFlags, flag_problem, run_check
 from smtp_tui.plain.output import Output, PipeSafeOutput, Reporter
 
 _STOPPED = (ExitCode.INTERRUPTED, ExitCode.TERMINATED, ExitCode.HANGUP)
@@ -153,16 +153,9 @@ def both_main(
 ) -> int:
     """Entry point for `smtp-tui check --both` (the CLI refuses it with --ipv4/--ipv6)."""
     flags = flags or PlainFlags()
-    if quit_after == "data" and not flags.data:
-        sys.stderr.write(
-            "smtp-tui: error: --quit-after data sends a real message: add --data to say so.\n"
-        )
-        return ExitCode.USAGE
-    if flags.data and quit_after not in ("data", "rcpt"):
-        sys.stderr.write(
-            "smtp-tui: error: --data sends the message after RCPT; it cannot go "
-            f"with --quit-after {quit_after}.\n"
-        )
+    problem = flag_problem(quit_after, flags)
+    if problem:
+        sys.stderr.write(f"smtp-tui: error: {problem}\n")
         return ExitCode.USAGE
     if options.family is not AddressFamily.ANY:
         sys.stderr.write("smtp-tui: error: --both runs IPv4 and IPv6: drop --ipv4/--ipv6.\n")

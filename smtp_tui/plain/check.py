@@ -227,6 +227,15 @@ async def _check_sender(run: GuidedRun) -> None:
         transcript.warning(problem)
 
 
+def flag_problem(quit_after: str, flags: PlainFlags) -> str | None:
+    """Why --quit-after and --data do not go together, or None (check and check --both)."""
+    if quit_after == "data" and not flags.data:
+        return "--quit-after data sends a real message: add --data to say so."
+    if flags.data and quit_after not in ("data", "rcpt"):
+        return f"--data sends the message after RCPT; it cannot go with --quit-after {quit_after}."
+    return None
+
+
 def check_main(
     options: SessionOptions,
     quit_after: str,
@@ -236,16 +245,9 @@ def check_main(
 ) -> int:
     """Entry point for `smtp-tui check`: run, and turn Ctrl+C and bad input into exit codes."""
     flags = flags or PlainFlags()
-    if quit_after == "data" and not flags.data:
-        sys.stderr.write(
-            "smtp-tui: error: --quit-after data sends a real message: add --data to say so.\n"
-        )
-        return ExitCode.USAGE
-    if flags.data and quit_after != "data" and quit_after != "rcpt":
-        sys.stderr.write(
-            "smtp-tui: error: --data sends the message after RCPT; it cannot go "
-            f"with --quit-after {quit_after}.\n"
-        )
+    problem = flag_problem(quit_after, flags)
+    if problem:
+        sys.stderr.write(f"smtp-tui: error: {problem}\n")
         return ExitCode.USAGE
     try:
         return asyncio.run(run_check(options, quit_after=quit_after, as_json=as_json, flags=flags))

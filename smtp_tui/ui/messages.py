@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from smtp_tui.core.dnsbl import ZoneResult
-from smtp_tui.core.sender import SenderReport
+if TYPE_CHECKING:
+    from smtp_tui.core.dnsbl import ZoneResult
+    from smtp_tui.core.sender import SenderReport
 
 
 class BlacklistResult(Message):

@@ -55,8 +55,8 @@ async def test_ctrl_r_checks_again():
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        checker = app.guided.checker
+        checker = app.guided.sending.checker
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "0 listed" in panel_text(app)
-        assert app.guided.checker is checker  # same run: self-tests and cache reused
+        assert app.guided.sending.checker is checker  # same run: self-tests and cache reused

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,20 +19,17 @@ from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPan
 
 from smtp_tui.core.commands import command_verb
 from smtp_tui.core.connection import AddressFamily
-from smtp_tui.core.dnsbl import ZoneResult, parse_target, zones_for
 from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_ticket
 from smtp_tui.core.flow import GuidedRun, Offer
 from smtp_tui.core.lessons import lessons
 from smtp_tui.core.options import effective_sender, sender_domain
-from smtp_tui.core.sender import DiscoveryFailed
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
 from smtp_tui.core.transcript import TranscriptEvent
 from smtp_tui.core.verdict import side_words
 from smtp_tui.ui.clipboard import copy_everywhere
 from smtp_tui.ui.key_names import key_for
 from smtp_tui.ui.messages import BlacklistResult, SenderChecked
-from smtp_tui.ui.screens.bounce import BounceChoice, BounceScreen
 from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen
 from smtp_tui.ui.screens.explain import ExplainScreen
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
@@ -39,6 +37,12 @@ from smtp_tui.ui.widgets.mx_panel import MxPanel
 from smtp_tui.ui.widgets.step_list import StepList
 from smtp_tui.ui.widgets.step_panel import StepPanel
 from smtp_tui.ui.widgets.transcript_view import TranscriptView
+
+if TYPE_CHECKING:
+    # Loaded when first used, after the first frame: the lists, the sender checks and the
+    # bounce reader pull in dnspython, email and their data.
+    from smtp_tui.core.dnsbl import ZoneResult
+    from smtp_tui.ui.screens.bounce import BounceChoice
 
 _WAITING_FOR = {
     Step.MX: "Looking up MX records",
@@ -168,6 +172,8 @@ class MainScreen(Screen[None]):
         if self.guided.wants_sender_check:
             self.check_blacklists()
         if self._bounce is not None:
+            from smtp_tui.ui.screens.bounce import BounceScreen
+
             data, self._bounce = self._bounce, None
             self.app.push_screen(
                 BounceScreen(demo=self.guided.options.demo, bounce=data), self._retest_bounce
@@ -178,6 +184,9 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="blacklists", exit_on_error=False)
     async def check_blacklists(self) -> None:
         """The sending IP and the MAIL FROM domain against the lists, then reverse DNS."""
+        from smtp_tui.core.dnsbl import parse_target, zones_for
+        from smtp_tui.core.sender import DiscoveryFailed
+
         run = self.guided
         panel = self.query_one(BlacklistPanel)
         panel.show_problem("Finding the sending IP ...")
@@ -188,9 +197,10 @@ class MainScreen(Screen[None]):
             return
         domain = sender_domain(run.options)
         targets = [parse_target(address.address)] + ([parse_target(domain)] if domain else [])
-        total = sum(len(zones_for(run.zones, target)) for target in targets)
+        zones = run.sending.zones(run.options)
+        total = sum(len(zones_for(zones, target)) for target in targets)
         panel.begin(address.describe(), total, domain)
-        for problem in run.zone_problems:
+        for problem in run.sending.zone_problems:
             self.notify(
                 f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
             )
@@ -206,6 +216,13 @@ class MainScreen(Screen[None]):
     def on_sender_checked(self, message: SenderChecked) -> None:
         panel = self.query_one(BlacklistPanel)
         panel.show_findings(message.report)
+        identity = self.guided.sending.identity
+        if identity is not None:
+            from smtp_tui.plain.sender import report_text
+
+            lines = report_text(identity, self.guided.options.resolver.describe())
+            start = next((i for i, line in enumerate(lines) if line == "== SPF"), len(lines))
+            panel.show_identity(lines[start:])
         tab = self.query_one(TabbedContent).get_tab("bl-tab")
         tab.label = f"Blacklists ({len(panel.summary.listed)} listed)"
         if self.shown_step is Step.EHLO:
@@ -215,15 +232,19 @@ class MainScreen(Screen[None]):
     @work(group="mx-lists", exit_on_error=False)
     async def check_mx_lists(self, address: str) -> None:
         """For information: is the MX the session connected to on the IP lists?"""
-        checker = self.guided.checker
-        if checker is None:
+        from smtp_tui.core.dnsbl import parse_target, zones_for
+
+        session = self.guided.session
+        if session is None:
             return
+        checker = self.guided.sending.list_checker(session.resolver)
         target = parse_target(address)
-        found = checker.sweep(zones_for(self.guided.zones, target), target)
+        zones = self.guided.sending.zones(self.guided.options)
+        found = checker.sweep(zones_for(zones, target), target)
         self.query_one(BlacklistPanel).show_mx(address, [result async for result in found])
 
     def action_recheck_blacklists(self) -> None:
-        if self.guided.checker is not None:
+        if self.guided.session is not None:
             self.check_blacklists()
 
     # --- showing ---------------------------------------------------------------------------
@@ -265,7 +286,7 @@ class MainScreen(Screen[None]):
                 heading += f"\n({run.port_heading()})"
             return "\n".join(part for part in (heading, keys) if part)
         if step is Step.EHLO:
-            lines = run.sender_warnings()
+            lines = run.sending.warnings()
             if Offer.HELO in run.offers:
                 lines.insert(0, "The server does not understand EHLO: try the older HELO.")
             return "\n".join(lines)
@@ -554,6 +575,8 @@ class MainScreen(Screen[None]):
         if self._pending_since is not None:
             self.notify("Wait for the server first; Esc cancels.", severity="warning")
             return
+        from smtp_tui.ui.screens.bounce import BounceScreen
+
         self.app.push_screen(BounceScreen(demo=self.guided.options.demo), self._retest_bounce)
 
     def _retest_bounce(self, choice: BounceChoice | None) -> None:
@@ -608,7 +631,7 @@ class MainScreen(Screen[None]):
         transcript.info("Running the dialogue over IPv4, then over IPv6 ...")
 
         def prepare(other: GuidedRun) -> None:
-            other.zones = run.zones
+            other.sending.use_zones(run.sending.zones(run.options))
             other.https_port = run.https_port
 
         async def both() -> StepOutcome:

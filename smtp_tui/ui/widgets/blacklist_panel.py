@@ -51,6 +51,7 @@ class BlacklistPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("Not checked yet.", id="bl-summary", markup=False)
         yield Static("", id="bl-identity", markup=False)
+        yield Static("", id="bl-evaluated", markup=False)
         yield Static("", id="bl-mx", markup=False)
         yield Static("", id="bl-results", markup=False)
 
@@ -86,6 +87,10 @@ class BlacklistPanel(VerticalScroll):
     def show_findings(self, report: SenderReport) -> None:
         lines = report.lines() + [f"! {problem}" for problem in report.problems()]
         self._set("bl-identity", "\n".join(lines))
+
+    def show_identity(self, lines: list[str]) -> None:
+        """SPF evaluated for the sending IP, DMARC, reverse DNS, the receivers' checklist."""
+        self._set("bl-evaluated", "\n".join(lines))
 
     def show_mx(self, address: str, results: list[ZoneResult]) -> None:
         """For information: the MX the session connected to, on the IP lists."""
