@@ -69,7 +69,9 @@ def named_as_remote(host: str, body: str) -> bool:
     host = host.lower()
     if re.search(rf"(?<!at )host {re.escape(host)}\b", body):
         return True  # "host X said", not Postfix's "the mail system at host X"
-    places = (f"talking to {host}", f"dns; {host}", f"dns;{host}", f"{host}[")
+    # Remote-MTA only: "Reporting-MTA: dns; X" names the host that wrote the bounce.
+    places = (f"talking to {host}", f"remote-mta: dns; {host}", f"remote-mta: dns;{host}")
+    places += (f"{host}[",)
     places += (f"{host} [", f"remote host {host}", f"{host} does not like", f"<{host}>")
     places += (f"remote-mta: {host}",)
     return any(place in body for place in places)

@@ -301,7 +301,9 @@ def _from_text(said: TextRecipient) -> BouncedRecipient:
 def _explained(recipient: BouncedRecipient) -> BouncedRecipient:
     if not recipient.is_failure:
         return recipient
-    text = read_reply(recipient.diagnostic or "").reply_text or recipient.diagnostic or ""
+    # The diagnostic is already the remote reply, unwrapped: reading it again would let a
+    # trailer such as qmail's "Other MXes tried: ... said 550 ..." replace it.
+    text = recipient.diagnostic or ""
     try:
         explanation = explain(recipient.reply_code, recipient.status, text)
     except Exception:  # the explainer's data failed to load: the facts still stand

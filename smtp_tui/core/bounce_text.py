@@ -55,6 +55,20 @@ _GENERATING_SERVER = re.compile(
 )
 _TRANSCRIPT_START = re.compile(r"-{2,}\s*Transcript of session follows", re.IGNORECASE)
 _TALKING_TO = re.compile(r"while talking to \[?([A-Za-z0-9.:-]+?)\]?\.?:", re.IGNORECASE)
+_HOST_NAME = r"([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+)"
+# Where a recipient's own text names the refusing host in wordings the reply reader does not
+# know: GMX and 1&1 ("... for RCPT command, host: mx.example (192.0.2.1) reason: 550 ..."),
+# SurfControl ("a@b: [192.0.2.1], 550 ...").
+_BLOCK_HOSTS = (
+    re.compile(rf"\bhost:\s*{_HOST_NAME}", re.IGNORECASE),
+    re.compile(r"^\S+@\S+:\s*\[(\d{1,3}(?:\.\d{1,3}){3})\],\s*[45]\d\d\b"),
+)
+# Exchange and Office 365 name the refusing host on a line of its own above its reply, once
+# for the whole report: "mx.example gave this error:" / "mx.example rejected your message".
+_REPORT_HOST = re.compile(
+    rf"^\s*{_HOST_NAME} (?:gave this error:|rejected your message to the following)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _DELAYED = re.compile(
     r"transient non-fatal|still being retried|will (?:continue|keep) (?:trying|to try)|"
     r"delivery (?:has been|is) delayed|not yet been delivered|Delayed Mail|"
@@ -319,6 +333,10 @@ def read_text(
         if facts.reply_text:
             # The remote server's own words, without the bouncing MTA's around them.
             diagnostic = facts.reply_text
+        host = host or facts.host or _block_host(block.lines)
+        if host is None and len(blocks) == 1:
+            named = _REPORT_HOST.search(text)
+            host = named.group(1) if named else None
         recipients.append(
             TextRecipient(
                 recipient=clean_value(block.address),
@@ -326,9 +344,7 @@ def read_text(
                 status=facts.status,
                 reply_code=facts.code,
                 diagnostic=clean_value(diagnostic, max_chars=MAX_DIAGNOSTIC_CHARS) or None,
-                remote_mta=clean_value(host)
-                if host
-                else (clean_value(facts.host) if facts.host else None),
+                remote_mta=clean_value(host) if host else None,
                 smtp_command=command or facts.command,
             )
         )
@@ -341,6 +357,16 @@ def read_text(
         recipients=tuple(recipients),
         guessed=guessed,
     )
+
+
+def _block_host(lines: list[str]) -> str | None:
+    """The refusing host a recipient's own lines name in a wording the reply reader lacks."""
+    for line in lines:
+        for pattern in _BLOCK_HOSTS:
+            match = pattern.search(line.strip())
+            if match:
+                return match.group(1)
+    return None
 
 
 def _exchange_for(address: str, exchanges: list[_Exchange]) -> _Exchange | None:

@@ -39,7 +39,7 @@ from smtp_tui.core.options import (
 from smtp_tui.core.sending_side import SendingSide
 from smtp_tui.core.session import TestSession
 from smtp_tui.core.steps import Step, StepBook, StepOutcome, StepStatus
-from smtp_tui.core.transcript import Transcript, TranscriptMeta, to_markdown
+from smtp_tui.core.transcript import Transcript, TranscriptMeta
 from smtp_tui.core.verdict import Verdict, judge
 
 # The blacklists, the sending side, the port probes (TLS, cryptography) and the exports are
@@ -254,6 +254,22 @@ class GuidedRun:
         self.book.marked = plan.step
 
     # --- the destination's transport policy ------------------------------------------------
+
+    def policy_standing(self, host: str | None) -> list[str]:
+        """How ``host``'s certificate stands against what its domain publishes (MTA-STS,
+        DANE), for the STARTTLS step; empty until the policy check has run."""
+        report = self.policy_report
+        if report is None or host is None:
+            return []
+        name = host.lower().rstrip(".")
+        check = next((mx for mx in report.mx if mx.host.lower().rstrip(".") == name), None)
+        if check is None:
+            return [f"Published policy: {name} is not among the MX hosts the policy check saw."]
+        sts = check.mta_sts.value if check.mta_sts else "could not tell"
+        dane = check.dane.value if check.dane else "could not tell"
+        lines = [f"Against the published policy: MTA-STS {sts}; DANE {dane}."]
+        lines += [f"! {problem}" for problem in check.problems]
+        return lines
 
     async def check_policy(self) -> PolicyReport | None:
         """MTA-STS, DANE and TLS-RPT of the domain, against what its MX hosts present."""
@@ -663,43 +679,17 @@ class GuidedRun:
         if self.journal is None:
             self.journal = open_journal(self.transcript, name)
 
-    def trailer(self) -> list[str]:
-        """What a saved transcript carries besides the dialogue: who ran it, from where."""
-        meta = self.transcript.meta
-        session = self.session
-        source = None
-        if session is not None and session.connection.local:
-            source = session.connection.local[0]
-        lines = [
-            f"EHLO name: {effective_helo(self.options)}",
-            f"Resolver: {meta.resolver}",
-            f"MX that answered: {meta.mx_host or '-'}"
-            + (f" [{meta.mx_address}]" if meta.mx_address else ""),
-            f"Source address: {source or self.options.source or '-'}",
-        ]
-        checked = self.sending.public_address
-        if checked is not None:
-            lines.append(f"Sending IP checked: {checked.address} ({checked.source})")
-        return lines
-
     def ticket_markdown(self) -> str:
         """The Markdown export with the verdict, as copied and saved for a ticket."""
-        return to_markdown(self.transcript, extra_sections=self._sections())
+        from smtp_tui.core.run_output import ticket_markdown
 
-    def _sections(self) -> list[str]:
-        verdict = self.verdict()
-        context = "## Context\n\n" + "\n".join(f"- {line}" for line in self.trailer())
-        return [context] + ([verdict.as_markdown()] if verdict else [])
+        return ticket_markdown(self)
 
     def save(self) -> tuple[Path, Path]:
         """Ctrl+S: the transcript as Markdown and as plain text, both with the verdict."""
-        from smtp_tui.core.exports import save_exports
+        from smtp_tui.core.run_output import save_run
 
-        verdict = self.verdict()
-        plain_extra = self.trailer() + (verdict.as_text().splitlines() if verdict else [])
-        return save_exports(
-            self.transcript, extra_sections=self._sections(), plain_trailer=plain_extra
-        )
+        return save_run(self)
 
     def interrupt(self, by: str) -> None:
         """A signal is ending the session: waits cancelled now are said to be ``by`` it."""
@@ -719,9 +709,10 @@ class GuidedRun:
         journal = self.journal
         if journal is None:
             return
+        from smtp_tui.core.run_output import closing_lines
+
         self.transcript.info(f"Transcript saved to {journal.path}")
-        verdict = self.verdict()
-        for line in self.trailer() + (verdict.as_text().splitlines() if verdict else []):
+        for line in closing_lines(self):
             journal.write_line(f"# {line}")
         journal.close()
 

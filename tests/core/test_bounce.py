@@ -251,3 +251,31 @@ def test_the_envelope_sender_is_known_for_a_retest():
     assert read("postfix-unknown-user.eml").envelope_sender == "jane@sender.example"
     assert read("qmail-remote-host-said.eml").envelope_sender == "jane@sender.example"
     assert read("pasted-postfix-no-headers.txt").envelope_sender is None
+
+
+def test_the_host_named_after_host_colon_is_the_remote_one():
+    # GMX / 1&1 wording: the refusing host on its own line, after "host:".
+    text = (
+        "A message that you sent could not be delivered to one or more of\n"
+        "its recipients. This is a permanent error. The following address\n"
+        "failed:\n\n"
+        '"tabby@example.net":\n'
+        "SMTP error from remote server after RCPT command:\n"
+        "host: mx.example.net\n"
+        "5.1.1 <tabby@example.net>... User Unknown\n"
+    )
+    [failure] = read_bounce(text.encode()).failures
+    assert failure.remote_mta == "mx.example.net"
+    assert failure.explanation is not None
+    assert failure.explanation.category == "recipient-unknown"
+
+
+def test_a_bounce_that_names_no_remote_host_leaves_it_empty():
+    text = (
+        "Delivery to the following recipient failed permanently:\n\n"
+        "    tabby@example.net\n\n"
+        "Technical details of permanent failure:\n"
+        "550 5.1.1 The mailbox does not exist\n"
+    )
+    [failure] = read_bounce(text.encode()).failures
+    assert failure.remote_mta is None

@@ -285,7 +285,95 @@ PROVIDER_TEXTS = [
         "yours",
         "rspamd-reject",
     ),
+    # Mail stores, list managers and gateways whose notices the bounce reader meets
+    (
+        "Hello sender@example.org, the group you tried to contact (cats) may not exist, or you"
+        " may not have permission to post messages to the group. https://groups.google.com/support/",
+        "sender-rejected",
+        "unclear",
+        "google-groups-cannot-post",
+    ),
+    (
+        "User Tabby Cat (tabby@example.net) not listed in Domino Directory",
+        "recipient-unknown",
+        "theirs",
+        "domino-not-in-directory",
+    ),
+    (
+        "User not listed in public Name & Address Book",
+        "recipient-unknown",
+        "theirs",
+        "domino-not-in-directory",
+    ),
+    (
+        "User mailbox exceeds allowed size: tabby@example.net",
+        "mailbox-full",
+        "theirs",
+        "imail-mailbox-size",
+    ),
+    (
+        "Invalid final delivery userid: tabby@example.net",
+        "recipient-unknown",
+        "theirs",
+        "imail-invalid-userid",
+    ),
+    (
+        "The mail server could not deliver mail to tabby@example.net. The account or domain may not"
+        " exist, they may be blacklisted, or missing the proper dns entries.",
+        "recipient-unknown",
+        "theirs",
+        "cpanel-account-or-domain",
+    ),
+    (
+        "Illegal host/domain name found",
+        "recipient-unknown",
+        "theirs",
+        "messaging-server-illegal-domain",
+    ),
+    (
+        "You are not a member of this mailing list <cats@example.org>.",
+        "sender-rejected",
+        "yours",
+        "list-not-a-member",
+    ),
+    (
+        "Message could not be delivered to mobile. Error: No valid recipients for this MM",
+        "recipient-unknown",
+        "theirs",
+        "verizon-mms-no-recipient",
+    ),
 ]
+
+# Wording families no provider table names: the keywords decide.
+KEYWORD_TEXTS = [
+    ("Domain does not exist", "recipient-unknown", "theirs"),
+    ("DNS lookup failure: host mx.example.net not found", "recipient-unknown", "theirs"),
+    ("550 5.4.4 Invalid domain", "recipient-unknown", "theirs"),
+    (
+        "452 The number of messages in the recipient's mailbox exceeded its limit",
+        "mailbox-full",
+        "theirs",
+    ),
+    ("550 Mailbox exceeds the allowed size", "mailbox-full", "theirs"),
+    (
+        "550 Recipient tabby@example.net not listed in the address directory",
+        "recipient-unknown",
+        "theirs",
+    ),
+    ("550 5.7.1 Rejected: 192.0.2.7 listed in a DNS block list", "sender-ip-blocked", "yours"),
+    ("550 5.7.1 This message does not have authentication information", "authentication", "yours"),
+    (
+        "552 5.7.0 This message was blocked because its content is not allowed",
+        "content-policy",
+        "yours",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "side"), KEYWORD_TEXTS)
+def test_a_wording_family_is_known_without_a_provider_table(text, category, side):
+    explanation = explain_text(text)
+    assert (explanation.category, explanation.side) == (category, side), explanation.decided_by
 
 
 @pytest.mark.parametrize(

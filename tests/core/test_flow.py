@@ -219,3 +219,16 @@ def test_people_read_your_side_and_their_side():
     verdict = judge(evidence(rcpt=StepOutcome(Step.RCPT, StepStatus.FAILED, "550", reply)))
     assert verdict.as_text().startswith("Verdict (their side)")
     assert verdict.as_json()["side"] == "theirs"
+
+
+async def test_the_starttls_step_says_how_the_certificate_stands_against_the_policy(lab):
+    run = GuidedRun(with_lab(build_options(target="alice@rolled.policy.test", timeout=2.0), lab))
+    run.use_lab(lab, [], lab.ca_file)
+    assert run.open() is None
+    await press_enter(run)  # the MX look-up
+    report = await run.check_policy()
+    assert report is not None and report.blocked
+    standing = run.policy_standing("mx-rolled.policy.test")
+    assert standing[0] == "Against the published policy: MTA-STS none; DANE mismatch."
+    assert any("publish the new TLSA record" in line for line in standing)
+    await run.close()

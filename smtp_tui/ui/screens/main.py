@@ -13,25 +13,22 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
 from smtp_tui.core.commands import command_verb
-from smtp_tui.core.connection import AddressFamily
 from smtp_tui.core.explain import explain_keywords, explain_reply
 from smtp_tui.core.exports import save_ticket
 from smtp_tui.core.flow import GuidedRun, Offer
 from smtp_tui.core.lessons import lessons
-from smtp_tui.core.options import effective_sender, sender_domain
-from smtp_tui.core.steps import Step, StepOutcome, StepStatus
-from smtp_tui.core.transcript import TranscriptEvent
+from smtp_tui.core.options import effective_sender
+from smtp_tui.core.steps import Step, StepOutcome
 from smtp_tui.core.verdict import side_words
 from smtp_tui.ui.clipboard import copy_everywhere
 from smtp_tui.ui.key_names import key_for
-from smtp_tui.ui.messages import BlacklistResult, SenderChecked
 from smtp_tui.ui.screens.confirm_message import ConfirmMessageScreen
 from smtp_tui.ui.screens.explain import ExplainScreen
+from smtp_tui.ui.screens.side_panel import SidePanelScreen
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
 from smtp_tui.ui.widgets.mx_panel import MxPanel
 from smtp_tui.ui.widgets.step_list import StepList
@@ -41,7 +38,6 @@ from smtp_tui.ui.widgets.transcript_view import TranscriptView
 if TYPE_CHECKING:
     # Loaded when first used, after the first frame: the lists, the sender checks and the
     # bounce reader pull in dnspython, email and their data.
-    from smtp_tui.core.dnsbl import ZoneResult
     from smtp_tui.ui.screens.bounce import BounceChoice
 
 _WAITING_FOR = {
@@ -63,7 +59,7 @@ _OFFERED_BY = {
 }
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SidePanelScreen):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+y", "copy_ticket", "Copy", id="copy-ticket"),
@@ -103,10 +99,6 @@ class MainScreen(Screen[None]):
         self._pending_label = ""
         self._ticker: Timer | None = None
 
-    @property
-    def shown_step(self) -> Step | None:
-        return self.guided.stage
-
     def compose(self) -> ComposeResult:
         yield Header(icon="✉")
         with Container(id="body"):
@@ -127,10 +119,6 @@ class MainScreen(Screen[None]):
                     )
         yield Static("", id="verdict-bar", markup=False)
         yield Footer()
-
-    @property
-    def panel(self) -> StepPanel:
-        return self.query_one(StepPanel)
 
     def on_mount(self) -> None:
         self.query_one("#wizard").border_title = "Steps"
@@ -178,74 +166,6 @@ class MainScreen(Screen[None]):
             self.app.push_screen(
                 BounceScreen(demo=self.guided.options.demo, bounce=data), self._retest_bounce
             )
-
-    # --- the sending side (a worker that posts messages; the panel only displays) ----------
-
-    @work(exclusive=True, group="blacklists", exit_on_error=False)
-    async def check_blacklists(self) -> None:
-        """The sending IP and the MAIL FROM domain against the lists, then reverse DNS."""
-        from smtp_tui.core.dnsbl import parse_target, zones_for
-        from smtp_tui.core.sender import DiscoveryFailed
-
-        run = self.guided
-        panel = self.query_one(BlacklistPanel)
-        panel.show_problem("Finding the sending IP ...")
-        try:
-            address = await run.sending_address()
-        except DiscoveryFailed as error:
-            panel.show_problem(str(error))
-            return
-        domain = sender_domain(run.options)
-        targets = [parse_target(address.address)] + ([parse_target(domain)] if domain else [])
-        zones = run.sending.zones(run.options)
-        total = sum(len(zones_for(zones, target)) for target in targets)
-        panel.begin(address.describe(), total, domain)
-        for problem in run.sending.zone_problems:
-            self.notify(
-                f"Blacklist config: {problem}", severity="warning", markup=False, timeout=10
-            )
-        report = await run.check_sender(address, self._post_result)
-        self.post_message(SenderChecked(report))
-
-    def _post_result(self, result: ZoneResult) -> None:
-        self.post_message(BlacklistResult(result))
-
-    def on_blacklist_result(self, message: BlacklistResult) -> None:
-        self.query_one(BlacklistPanel).add(message.result)
-
-    def on_sender_checked(self, message: SenderChecked) -> None:
-        panel = self.query_one(BlacklistPanel)
-        panel.show_findings(message.report)
-        identity = self.guided.sending.identity
-        if identity is not None:
-            from smtp_tui.plain.sender import report_text
-
-            lines = report_text(identity, self.guided.options.resolver.describe())
-            start = next((i for i, line in enumerate(lines) if line == "== SPF"), len(lines))
-            panel.show_identity(lines[start:])
-        tab = self.query_one(TabbedContent).get_tab("bl-tab")
-        tab.label = f"Blacklists ({len(panel.summary.listed)} listed)"
-        if self.shown_step is Step.EHLO:
-            self.panel.show_hint(self._hint(Step.EHLO, ""))
-        self._show_verdict()
-
-    @work(group="mx-lists", exit_on_error=False)
-    async def check_mx_lists(self, address: str) -> None:
-        """For information: is the MX the session connected to on the IP lists?"""
-        from smtp_tui.core.dnsbl import parse_target, zones_for
-
-        session = self.guided.session
-        if session is None:
-            return
-        checker = self.guided.sending.list_checker(session.resolver)
-        target = parse_target(address)
-        zones = self.guided.sending.zones(self.guided.options)
-        found = checker.sweep(zones_for(zones, target), target)
-        self.query_one(BlacklistPanel).show_mx(address, [result async for result in found])
-
-    def action_recheck_blacklists(self) -> None:
-        if self.guided.session is not None:
-            self.check_blacklists()
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -479,6 +399,7 @@ class MainScreen(Screen[None]):
             ]
         if outcome.certificate is not None:
             lines += ["Certificate:"] + [f"  {line}" for line in outcome.certificate.lines()]
+            lines += self.guided.policy_standing(session.host_name)
         if outcome.queue_id:
             lines.append(
                 f"Queue id: {outcome.queue_id}  (the receiving side can trace the message with it)"
@@ -595,58 +516,6 @@ class MainScreen(Screen[None]):
             f"Re-testing {choice.address} against {where}: Enter at each step; the verdict "
             "compares the answer with the bounce's."
         )
-
-    # --- the destination's transport policy (the Policy tab) ---------------------------------
-
-    @work(exclusive=True, group="policy", exit_on_error=False)
-    async def check_policy(self) -> None:
-        from smtp_tui.plain.policy import report_lines
-
-        shown = self.query_one("#policy", Static)
-        shown.update("Checking MTA-STS, DANE and TLS-RPT ...")
-        try:
-            report = await self.guided.check_policy()
-        except Exception as error:  # a DNS error, or anything: the tab says so, nothing breaks
-            shown.update(f"Could not check the transport policy: {error}")
-            return
-        if report is None:
-            return
-        resolver = self.guided.options.resolver.describe()
-        shown.update("\n".join(report_lines(report, resolver)))
-        tab = self.query_one(TabbedContent).get_tab("policy-tab")
-        tab.label = "Policy (blocks!)" if report.blocked else "Policy"
-        self._show_verdict()
-
-    # --- IPv4 and IPv6 side by side (F4) -----------------------------------------------------
-
-    @work(exclusive=True, group="network", exit_on_error=False)
-    async def action_both_families(self) -> None:
-        from smtp_tui.core.families import run_both
-
-        run = self.guided
-        if not run.options.target:
-            self.notify("Name a recipient first (step 1).", severity="warning")
-            return
-        transcript = run.transcript
-        transcript.info("Running the dialogue over IPv4, then over IPv6 ...")
-
-        def prepare(other: GuidedRun) -> None:
-            other.sending.use_zones(run.sending.zones(run.options))
-            other.https_port = run.https_port
-
-        async def both() -> StepOutcome:
-            def show(family: AddressFamily, event: TranscriptEvent) -> None:
-                transcript.info(f"[{family.value}] {event.plain_line()}")
-
-            comparison = await run_both(run.options, prepare=prepare, on_event=show)
-            for line in comparison.summary_lines():
-                transcript.info(line)
-            verdict = comparison.verdict
-            transcript.info(f"Verdict ({side_words(verdict.side)}): {verdict.verdict}")
-            self.notify(f"{verdict.verdict}", title="IPv4 and IPv6", markup=False, timeout=15)
-            return StepOutcome(None, StepStatus.PASSED, verdict.verdict)
-
-        await self._network("Running over IPv4 and IPv6", both(), None)
 
     def action_toggle_timestamps(self) -> None:
         view = self.query_one(TranscriptView)
