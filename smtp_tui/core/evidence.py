@@ -24,6 +24,7 @@ class SenderFindings:
     listings: tuple[str, ...] = ()  # "Your sending IP 192.0.2.1 is listed on zone: meaning"
     removal_urls: tuple[str, ...] = ()
     identity_problems: tuple[str, ...] = ()  # PTR missing, FCrDNS or EHLO mismatch
+    claims: tuple[str, ...] = ()  # a server's "[IP] blocked using LIST", checked with LIST
 
 
 @dataclass(frozen=True)

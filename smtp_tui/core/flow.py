@@ -429,7 +429,25 @@ class GuidedRun:
             outcome = StepOutcome(step, StepStatus.FAILED, str(error), error=error)
         except ValueError as error:  # CommandRefused: nothing was sent
             return StepOutcome(step, problem=str(error))
+        if outcome.failed and outcome.reply is not None:
+            await self._check_claim(outcome.reply.text)
         return await self._after(outcome)
+
+    async def _check_claim(self, text: str) -> None:
+        """A rejection that names a block list: ask that list, so the verdict and the
+        Blacklists tab show whether it agrees (never fatal, never long: DNS timeouts)."""
+        from smtp_tui.core.block_claim import find_block_claim
+
+        claim = find_block_claim(text)
+        if claim is None or self.session is None:
+            return
+        try:
+            line = await self.sending.check_claim(claim, self.session.resolver)
+        except Exception as error:  # the claim is a bonus: failing to check it is said
+            self.transcript.warning(f"Could not check the server's claim: {error}")
+            return
+        if line:
+            self.transcript.info(line)
 
     async def _run(self, step: Step | None, text: str) -> StepOutcome:
         session = self.session

@@ -18,6 +18,7 @@ from smtp_tui.core.options import SessionOptions, effective_helo, effective_send
 if TYPE_CHECKING:
     import dns.asyncresolver
 
+    from smtp_tui.core.block_claim import BlockClaim
     from smtp_tui.core.dnsbl import DnsblChecker, ZoneResult
     from smtp_tui.core.dnsbl_catalogue import Zone
     from smtp_tui.core.sender import DiscoveryProvider, PublicAddress, SenderReport
@@ -35,6 +36,7 @@ class SendingSide:
         self.public_address: PublicAddress | None = None
         self.report: SenderReport | None = None  # the lists and the reverse DNS
         self.identity: SendingSideReport | None = None  # SPF, DMARC, the checklist
+        self.claims: tuple[str, ...] = ()  # rejections' "[IP] blocked using LIST", checked
 
     def use_zones(self, zones: list[Zone]) -> None:
         """Check these lists instead of the catalogue's (the practice lab's)."""
@@ -100,11 +102,48 @@ class SendingSide:
             return self.report, f"The sender's SPF and DMARC could not be checked: {error}"
         return self.report, None
 
+    async def check_claim(
+        self, claim: BlockClaim, resolver: dns.asyncresolver.Resolver
+    ) -> str | None:
+        """Ask the list a rejection names about the address it names; one line saying what
+        the list answers (None when the list is one smtp-tui never queries)."""
+        from smtp_tui.core.dnsbl import BlStatus, parse_target
+        from smtp_tui.core.dnsbl_catalogue import ZoneRefused, zone_named
+
+        try:
+            zone = zone_named(claim.zone)
+        except ZoneRefused:
+            return None
+        result = await self.list_checker(resolver).check(zone, parse_target(claim.address))
+        if result.status is BlStatus.LISTED:
+            meanings = ", ".join(result.meanings) or "listed"
+            line = (
+                f"Checked the server's claim: {claim.address} is listed on {claim.zone} "
+                f"({meanings})"
+            )
+            if result.url:
+                line += f"; removal: {result.url}"
+        elif result.status is BlStatus.NOT_LISTED:
+            line = (
+                f"Checked the server's claim: {claim.zone} does not list {claim.address} now "
+                "(the listing has expired, or the server's data is old)"
+            )
+        else:
+            line = f"Checked the server's claim: {claim.zone} could not be asked ({result.detail})"
+        sending = self.public_address.address if self.public_address else None
+        if sending and sending != claim.address:
+            line += (
+                f". The server sees you as {claim.address}, not {sending} (the sending IP "
+                "checked): behind NAT or a relay, receivers judge that other address"
+            )
+        self.claims = (*self.claims, line)
+        return line
+
     def findings(self) -> SenderFindings:
         """What the sending-side checks hold against this sender, for the verdict."""
         from smtp_tui.core.verdict import sender_findings
 
-        found = sender_findings(self.report)
+        found = replace(sender_findings(self.report), claims=self.claims)
         if self.identity is None:
             return found
         extra = tuple(p for p in self.identity.problems() if " is listed on " not in p)

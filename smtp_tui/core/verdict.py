@@ -117,6 +117,7 @@ def judge(evidence: Evidence) -> Verdict:
             "senders retry the next one, so this alone does not stop mail."
         )
     evidence_lines += findings.listings
+    evidence_lines += findings.claims
     evidence_lines += findings.identity_problems
     if findings.removal_urls:
         steps.append("Request removal once the cause is fixed: " + ", ".join(findings.removal_urls))

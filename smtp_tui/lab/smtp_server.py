@@ -143,11 +143,16 @@ class GreylistHandler(LabHandler):
         return None
 
 
+BLOCKED_PUBLIC_ADDRESS = "127.0.25.66"
+
+
 class BlockedClientHandler(LabHandler):
     """Rejects every recipient because the client's address is on a blacklist."""
 
     def recipient_verdict(self, session: Session, envelope: Envelope, address: str) -> str | None:
-        client = _client(session)
+        # The lab's NAT: this MX sees every client as the public address 127.0.25.66, which
+        # bl.dnsbl.test lists, so smtp-tui can check the claim and find it true.
+        client = BLOCKED_PUBLIC_ADDRESS
         return (
             f"554 5.7.1 Service unavailable; Client host [{client}] blocked using "
             f"bl.dnsbl.test; https://bl.dnsbl.test/lookup?ip={client}"

@@ -60,3 +60,18 @@ async def test_ctrl_r_checks_again():
         await settle(pilot)
         assert "0 listed" in panel_text(app)
         assert app.guided.sending.checker is checker  # same run: self-tests and cache reused
+
+
+async def test_a_rejection_naming_a_list_is_checked_and_shown_listed_in_the_tab():
+    # blocked.test's MX names the address it sees (the lab's NAT) on bl.dnsbl.test: the demo
+    # does not contradict itself, the tab shows that address listed.
+    app = demo_app("bob@blocked.test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(5):
+            await pilot.press("enter")
+            await settle(pilot)
+        claims = str(app.screen.query_one("#bl-claims", Static).render())
+        assert "127.0.25.66 is listed on bl.dnsbl.test" in claims
+        verdict = app.guided.verdict()
+        assert any("Checked the server's claim" in line for line in verdict.evidence)

@@ -361,6 +361,12 @@ class MainScreen(SidePanelScreen):
         peer = session.connection.peer
         if outcome.step is Step.CONNECT and outcome.reply is not None and peer:
             self.check_mx_lists(peer[0])
+        claims = run.sending.claims
+        if claims:
+            self.query_one(BlacklistPanel).show_claims(claims)
+            if any(" is listed on " in line for line in claims):
+                tab = self.query_one(TabbedContent).get_tab("bl-tab")
+                tab.label = "Blacklists (the server's list: listed)"
         moved = self.guided.stage is not outcome.step or outcome.ok
         if outcome.problem or not moved:
             self._refresh_steps()

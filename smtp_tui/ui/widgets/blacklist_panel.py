@@ -52,6 +52,7 @@ class BlacklistPanel(VerticalScroll):
         yield Static("Not checked yet.", id="bl-summary", markup=False)
         yield Static("", id="bl-identity", markup=False)
         yield Static("", id="bl-evaluated", markup=False)
+        yield Static("", id="bl-claims", markup=False)
         yield Static("", id="bl-mx", markup=False)
         yield Static("", id="bl-results", markup=False)
 
@@ -87,6 +88,10 @@ class BlacklistPanel(VerticalScroll):
     def show_findings(self, report: SenderReport) -> None:
         lines = report.lines() + [f"! {problem}" for problem in report.problems()]
         self._set("bl-identity", "\n".join(lines))
+
+    def show_claims(self, lines: tuple[str, ...]) -> None:
+        """What the list a rejection named says about the address it named."""
+        self._set("bl-claims", "\n".join(lines))
 
     def show_identity(self, lines: list[str]) -> None:
         """SPF evaluated for the sending IP, DMARC, reverse DNS, the receivers' checklist."""
