@@ -54,9 +54,11 @@ async def test_json_events_carry_their_family_and_the_last_line_is_the_verdict(l
     assert last["families"]["ipv6"]["enhanced"] == "5.7.25"
 
 
-async def test_a_family_the_mx_has_no_address_of_does_not_fail_the_check(lab):
+async def test_a_family_the_mx_has_no_address_of_is_said_in_words_and_counts_in_the_code(lab):
+    # The exit code is the non-zero one of the two runs, as the command's contract says; the
+    # report says why the IPv6 run could not connect.
     code, output = await check_both(lab, "alice@example.test")
-    assert code == ExitCode.OK
+    assert code == ExitCode.CONNECT
     assert "not tested: the MX has no IPv6 address (AAAA record)" in output
 
 
@@ -91,3 +93,19 @@ def test_demo_runs_both_families_in_one_lab(capsys):
     output = capsys.readouterr().out
     assert output.count("=== Practice lab:") == 1
     assert "your IPv6 address ::1" in output
+
+
+def test_the_exit_code_is_the_non_zero_one_of_the_two_runs_the_first_if_both_are():
+    from types import SimpleNamespace
+
+    from smtp_tui.core.connection import AddressFamily
+    from smtp_tui.plain.both import exit_code
+
+    results = (
+        SimpleNamespace(family=AddressFamily.IPV4, untested=None),
+        SimpleNamespace(family=AddressFamily.IPV6, untested="the MX has no IPv6 address"),
+    )
+    comparison = SimpleNamespace(results=results)
+    assert exit_code(comparison, {AddressFamily.IPV4: 0, AddressFamily.IPV6: 4}) == 4
+    assert exit_code(comparison, {AddressFamily.IPV4: 8, AddressFamily.IPV6: 4}) == 8
+    assert exit_code(comparison, {AddressFamily.IPV4: 0, AddressFamily.IPV6: 0}) == 0

@@ -114,9 +114,10 @@ def _family_options(options: SessionOptions, family: AddressFamily) -> SessionOp
 
 
 def exit_code(comparison: FamilyComparison, codes: dict[AddressFamily, int]) -> int:
-    """The non-zero one of the two runs' codes (the first, if both are); a family that could
-    not be tested (the MX has no address of it) does not count."""
-    counted = [codes[r.family] for r in comparison.results if not r.untested]
+    """The non-zero one of the two runs' codes (the first, if both are), as the command's
+    contract says: a family the MX has no address of counts too (its run could not connect);
+    the report says "not tested" for it, so the reason is in words as well."""
+    counted = [codes[r.family] for r in comparison.results]
     return next((code for code in counted if code), ExitCode.OK)
 
 
