@@ -396,13 +396,7 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
             data=args.data,
             fallback=not args.no_fallback,
         )
-        if args.both:
-            if args.family:
-                print(
-                    "smtp-tui: error: --both runs IPv4 and IPv6: drop --ipv4/--ipv6.",
-                    file=sys.stderr,
-                )
-                return ExitCode.USAGE
+        if args.both:  # both_main refuses --ipv4/--ipv6 with it
             from smtp_tui.plain.both import both_main
 
             options = _options(args, args.target)

@@ -10,12 +10,10 @@ count.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from dataclasses import replace
 
-from smtp_tui.core.addresses import InputError
 from smtp_tui.core.connection import AddressFamily
 from smtp_tui.core.families import FAMILIES, FamilyComparison, compare_runs, family_name
 from smtp_tui.core.family_identity import VERSIONS, ip_version
@@ -23,7 +21,7 @@ from smtp_tui.core.flow import GuidedRun
 from smtp_tui.core.options import SessionOptions, with_lab
 from smtp_tui.core.transcript import TranscriptEvent, to_json_records
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain.check import PlainFlags, flag_problem, run_check
+from smtp_tui.plain.check import PlainFlags, run_check, run_entry
 from smtp_tui.plain.output import Output, PipeSafeOutput, Reporter
 
 _STOPPED = (ExitCode.INTERRUPTED, ExitCode.TERMINATED, ExitCode.HANGUP)
@@ -152,22 +150,13 @@ def both_main(
     as_json: bool = False,
     flags: PlainFlags | None = None,
 ) -> int:
-    """Entry point for `smtp-tui check --both` (the CLI refuses it with --ipv4/--ipv6)."""
+    """Entry point for `smtp-tui check --both`; refuses --ipv4/--ipv6 (exit 2)."""
     flags = flags or PlainFlags()
-    problem = flag_problem(quit_after, flags)
-    if problem:
-        sys.stderr.write(f"smtp-tui: error: {problem}\n")
-        return ExitCode.USAGE
     if options.family is not AddressFamily.ANY:
         sys.stderr.write("smtp-tui: error: --both runs IPv4 and IPv6: drop --ipv4/--ipv6.\n")
         return ExitCode.USAGE
-    try:
-        return asyncio.run(
-            run_both_check(options, quit_after=quit_after, as_json=as_json, flags=flags)
-        )
-    except KeyboardInterrupt:
-        sys.stdout.write("*** Interrupted.\n")
-        return ExitCode.INTERRUPTED
-    except InputError as error:
-        sys.stderr.write(f"smtp-tui: error: {error}\n")
-        return ExitCode.USAGE
+    return run_entry(
+        quit_after,
+        flags,
+        lambda: run_both_check(options, quit_after=quit_after, as_json=as_json, flags=flags),
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 
 from smtp_tui.core.addresses import InputError, parse_target
@@ -245,12 +245,24 @@ def check_main(
 ) -> int:
     """Entry point for `smtp-tui check`: run, and turn Ctrl+C and bad input into exit codes."""
     flags = flags or PlainFlags()
+    return run_entry(
+        quit_after,
+        flags,
+        lambda: run_check(options, quit_after=quit_after, as_json=as_json, flags=flags),
+    )
+
+
+def run_entry(
+    quit_after: str, flags: PlainFlags, run: Callable[[], Coroutine[object, object, int]]
+) -> int:
+    """What every plain check entry does around its run (check and check --both): refuse
+    flags that do not go together, and turn Ctrl+C and bad input into exit codes."""
     problem = flag_problem(quit_after, flags)
     if problem:
         sys.stderr.write(f"smtp-tui: error: {problem}\n")
         return ExitCode.USAGE
     try:
-        return asyncio.run(run_check(options, quit_after=quit_after, as_json=as_json, flags=flags))
+        return asyncio.run(run())
     except KeyboardInterrupt:
         sys.stdout.write("*** Interrupted.\n")
         return ExitCode.INTERRUPTED
