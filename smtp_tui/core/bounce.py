@@ -19,6 +19,7 @@ from smtp_tui.core.bounce_reply import ReplyFacts, read_reply
 from smtp_tui.core.bounce_ses import read_ses_notification
 from smtp_tui.core.bounce_text import TextRecipient, TextReport, read_text, unquoted
 from smtp_tui.core.explain import Explanation, explain
+from smtp_tui.core.explain_command import read_by_command
 
 # A real bounce, attachment included, is rarely over a few MB; past this the rest is dropped.
 MAX_BOUNCE_BYTES = 4_000_000
@@ -136,7 +137,7 @@ def _read(data: bytes | str, *, depth: int = 0) -> BounceReport:
     if ses is not None and ses.recipients:
         text = TextReport("amazonses", ses.reporting_mta, ses.recipients)
         parts = replace(parts, original=parts.original or ses.original)
-    recipients = _merge(dsn.recipients, text.recipients)
+    recipients = _merge(dsn.recipients, text.recipients, dsn.unnamed)
     recipients = [_explained(r) for r in recipients]
     fmt = text.format if text.format != "unknown" else ("rfc3464" if dsn.recipients else "unknown")
     if dsn.recipients and text.format in ("unknown", "text"):
@@ -145,7 +146,14 @@ def _read(data: bytes | str, *, depth: int = 0) -> BounceReport:
         # A bounce forwarded as an attachment: the attached message is the bounce.
         inner = _read(parts.attached, depth=1)
         if inner.failures and inner.format != "unknown":
-            return replace(inner, seen=(*seen, "a bounce forwarded as an attachment", *inner.seen))
+            return replace(
+                inner,
+                seen=(
+                    *seen,
+                    "a bounce forwarded inside the message (attached or quoted)",
+                    *inner.seen,
+                ),
+            )
     if not recipients:
         seen.append(_nothing_found(parts, dsn))
     return BounceReport(
@@ -209,10 +217,14 @@ def _same_address(left: str, right: str) -> bool:
 
 
 def _merge(
-    dsn: tuple[DsnRecipient, ...], text: tuple[TextRecipient, ...]
+    dsn: tuple[DsnRecipient, ...],
+    text: tuple[TextRecipient, ...],
+    unnamed: tuple[DsnRecipient, ...] = (),
 ) -> list[BouncedRecipient]:
     """Recipients from the delivery-status part, completed by what the text says of each;
-    without a delivery-status part, the text's recipients alone."""
+    without a delivery-status part, the text's recipients alone. Delivery-status blocks that
+    name no address (``unnamed``) complete the text's other recipients, paired in order when
+    as many are left on both sides."""
     merged: list[BouncedRecipient] = []
     used: set[int] = set()
     left_over = _pair_left_over(dsn, text)
@@ -231,6 +243,17 @@ def _merge(
         merged.append(_from_dsn(entry, from_text))
     if not dsn:
         merged = [_from_text(t) for t in text]
+        used = set()
+    left = [i for i in range(len(text)) if i not in used]
+    if unnamed and len(left) == len(unnamed):
+        for entry, index in zip(unnamed, left, strict=True):
+            named = text[index]
+            completed = _from_dsn(replace(entry, recipient=named.recipient), named)
+            at = next((n for n, m in enumerate(merged) if m.recipient == named.recipient), None)
+            if at is None:
+                merged.append(completed)
+            else:
+                merged[at] = completed
     return merged
 
 
@@ -258,7 +281,10 @@ def _from_dsn(entry: DsnRecipient, said: TextRecipient | None) -> BouncedRecipie
     else:
         diagnostic = entry.diagnostic or (said.diagnostic if said else None)
     status = entry.status
-    if reply.reply_status and reply.reply_status[0] == (status or reply.reply_status)[0]:
+    vague = reply.reply_status is not None and reply.reply_status[1:] == ".0.0"
+    if vague and status and status[1:] != ".0.0":
+        pass  # "451 4.0.0" says nothing the Status field (4.5.0) does not say better
+    elif reply.reply_status and reply.reply_status[0] == (status or reply.reply_status)[0]:
         # The remote server's own enhanced code says why; the Status field often only says
         # that the reporting MTA gave up (4.4.7) or nothing precise (5.0.0).
         status = reply.reply_status
@@ -305,7 +331,9 @@ def _explained(recipient: BouncedRecipient) -> BouncedRecipient:
     # trailer such as qmail's "Other MXes tried: ... said 550 ..." replace it.
     text = recipient.diagnostic or ""
     try:
-        explanation = explain(recipient.reply_code, recipient.status, text)
+        explanation = read_by_command(
+            explain(recipient.reply_code, recipient.status, text), recipient.smtp_command, text
+        )
     except Exception:  # the explainer's data failed to load: the facts still stand
         return recipient
     return replace(recipient, explanation=explanation)

@@ -22,6 +22,8 @@ _ACTIONS = {
     "failure": "failed",
     "delayed": "delayed",
     "delay": "delayed",
+    # SendGrid and others: the message expired in the queue, the sending MTA gave up.
+    "expired": "failed",
     "delivered": "delivered",
     "relayed": "relayed",
     "expanded": "expanded",
@@ -46,6 +48,9 @@ class DsnReport:
     arrival_date: str | None = None
     recipients: tuple[DsnRecipient, ...] = ()
     sender: str | None = None  # the envelope sender, where the MTA says it (X-Postfix-Sender)
+    # Recipient blocks whose Final-Recipient holds no readable address ("rfc822; @host"):
+    # their fields still count when the text names the address (paired in order).
+    unnamed: tuple[DsnRecipient, ...] = ()
 
 
 def _blocks(text: str) -> list[dict[str, str]]:
@@ -132,6 +137,7 @@ def read_dsn(text: str) -> DsnReport:
     arrival: str | None = None
     sender: str | None = None
     recipients: list[DsnRecipient] = []
+    unnamed: list[DsnRecipient] = []
     for block in _blocks(text):
         reporting = reporting or _host_of(block.get("reporting-mta"))
         if sender is None:
@@ -140,14 +146,16 @@ def read_dsn(text: str) -> DsnReport:
         arrival = arrival or _optional(block.get("arrival-date"))
         final = block.get("final-recipient") or ""
         address = address_of(final) or address_of(block.get("original-recipient") or "")
-        if address is None or len(recipients) >= MAX_RECIPIENTS:
+        if len(recipients) + len(unnamed) >= MAX_RECIPIENTS:
+            continue
+        if address is None and not (final and (block.get("action") or block.get("status"))):
             continue
         status = status_of(block.get("status"))
         original = block.get("original-recipient")
         diagnostic = block.get("diagnostic-code") or _status_comment(block.get("status"))
-        recipients.append(
+        (recipients if address else unnamed).append(
             DsnRecipient(
-                recipient=clean_value(address),
+                recipient=clean_value(address or ""),
                 original_recipient=clean_value(address_of(original) or "") or None
                 if original
                 else None,
@@ -158,4 +166,10 @@ def read_dsn(text: str) -> DsnReport:
                 last_attempt_date=_optional(block.get("last-attempt-date")),
             )
         )
-    return DsnReport(reporting, arrival, tuple(recipients), clean_value(sender) if sender else None)
+    return DsnReport(
+        reporting,
+        arrival,
+        tuple(recipients),
+        clean_value(sender) if sender else None,
+        tuple(unnamed),
+    )

@@ -24,8 +24,8 @@ MAX_TEXT_CHARS = 200_000  # human-readable text kept from one bounce
 
 # Where a bouncing MTA starts quoting the original message inside its text.
 _ORIGINAL_MARKER = re.compile(
-    r"^[ \t|]*(?:-{2,}[ \t]*.*?(?:original message|message text follows|copy of the message|"
-    r"unsent message|"
+    r"^[ \t|]*(?:-{2,}[ \t]*.*?(?:original message|message text follows|"
+    r"copy of (?:the|your) message|unsent message|"
     r"message follows|returned message|below this line|original mail|"
     r"headers of the original|message header follows).*"
     r"|original message headers:.*|Original message:?[ \t]*|Content-Type: message/rfc822.*"
@@ -52,7 +52,8 @@ class BounceParts:
     original: dict[str, str] = field(default_factory=dict)
     seen: tuple[str, ...] = ()
     received: tuple[str, ...] = ()  # the bounce's own Received fields, newest first
-    attached: bytes = b""  # the first attached message, in case it is the real bounce
+    # The first attached (or inline quoted) message, in case it is the real bounce.
+    attached: bytes = b""
 
 
 def clean_value(value: str, *, max_chars: int = MAX_HEADER_CHARS) -> str:
@@ -103,11 +104,26 @@ def _block_text(block: object) -> str:
     return ""
 
 
+# One run of ISO-2022-JP: from the escape into JIS X 0208 to the escape back to ASCII.
+_JIS_RUN = re.compile(r"\x1b\$[@B][^\x1b]{0,4000}\x1b\([BJ]")
+
+
+def _jis_decoded(run: re.Match[str]) -> str:
+    try:
+        return run.group(0).encode("ascii").decode("iso-2022-jp")
+    except (UnicodeError, LookupError):
+        return run.group(0)
+
+
 def _status_text(part: Message) -> str:
     payload = part.get_payload()
     if isinstance(payload, list):
-        return "\n\n".join(_block_text(block) for block in payload)
-    return _decoded(part)
+        text = "\n\n".join(_block_text(block) for block in payload)
+    else:
+        text = _decoded(part)
+    # Japanese MTAs write the Diagnostic-Code in ISO-2022-JP without saying so: its 7-bit
+    # escapes pass as ASCII, so the runs are decoded here.
+    return _JIS_RUN.sub(_jis_decoded, text) if "\x1b" in text else text
 
 
 def _looks_like_message(raw: bytes) -> bool:
@@ -126,28 +142,39 @@ def _one_message(raw: bytes) -> bytes:
     return raw
 
 
-def _cut_original(text: str) -> tuple[str, dict[str, str]]:
+@dataclass(frozen=True)
+class _Quoted:
+    """Text cut where the bouncing MTA quotes the original message."""
+
+    text: str
+    original: dict[str, str] = field(default_factory=dict)
+    message: str = ""  # the quoted message itself, headers first, when it has headers
+
+
+def _cut_original(text: str) -> _Quoted:
     """Split text where the bouncing MTA quotes the original message; read the quoted headers."""
     marker = _ORIGINAL_MARKER.search(text)
     if not marker:
-        return text, {}
+        return _Quoted(text)
     quoted = text[marker.end() :].lstrip("\r\n")
-    original: dict[str, str] = {}
-    if quoted and _HEADER_LINE.match(quoted.lstrip(" \t")):
-        lines = [
-            line.lstrip(" \t") if i == 0 else line for i, line in enumerate(quoted.splitlines())
-        ]
-        original = headers_of(email.message_from_string("\n".join(lines), policy=compat32))
-    return text[: marker.start()], original
+    if not (quoted and _HEADER_LINE.match(quoted.lstrip(" \t"))):
+        return _Quoted(text[: marker.start()])
+    lines = [line.lstrip(" \t") if i == 0 else line for i, line in enumerate(quoted.splitlines())]
+    message = "\n".join(lines)
+    original = headers_of(email.message_from_string(message, policy=compat32))
+    return _Quoted(text[: marker.start()], original, message)
 
 
 def split_bounce(raw: bytes) -> BounceParts:
     """Take ``raw`` (a message, an mbox with one message, or pasted text) apart."""
     raw = _one_message(raw)
     if not _looks_like_message(raw):
-        text, quoted_headers = _cut_original(raw.decode("utf-8", errors="replace"))
+        pasted = _cut_original(raw.decode("utf-8", errors="replace"))
         return BounceParts(
-            text=text[:MAX_TEXT_CHARS], original=quoted_headers, seen=("text without headers",)
+            text=pasted.text[:MAX_TEXT_CHARS],
+            original=pasted.original,
+            seen=("text without headers",),
+            attached=pasted.message.encode("utf-8", "surrogateescape"),
         )
     message = email.message_from_bytes(raw, policy=compat32)
     statuses: list[str] = []
@@ -157,18 +184,24 @@ def split_bounce(raw: bytes) -> BounceParts:
     attached: list[Message] = []
     _walk(message, statuses, plain, markup, original, attached, top=True)
     text = "\n".join(plain) if plain else "\n".join(_without_tags(m) for m in markup)
-    text, quoted = _cut_original(text)
+    cut = _cut_original(text)
+    if not attached and cut.message:
+        # A message quoted in the text: when the text names no failure, it may be the
+        # bounce itself, forwarded inline (the reader tries it then).
+        quoted_message = cut.message.encode("utf-8", "surrogateescape")
+    else:
+        quoted_message = _as_bytes(attached[0]) if attached else b""
     seen = [f"a message of type {clean_value(message.get_content_type(), max_chars=100)}"]
     return BounceParts(
         headers=headers_of(message),
         delivery_status="\n\n".join(statuses),
-        text=text[:MAX_TEXT_CHARS],
-        original=original or quoted,
+        text=cut.text[:MAX_TEXT_CHARS],
+        original=original or cut.original,
         seen=tuple(seen),
         received=tuple(
             clean_value(str(value)) for value in (message.get_all("received") or [])[:50]
         ),
-        attached=_as_bytes(attached[0]) if attached else b"",
+        attached=quoted_message,
     )
 
 
@@ -178,6 +211,23 @@ def _as_bytes(message: Message) -> bytes:
         return message.as_bytes()
     except Exception:
         return b""
+
+
+_DELIMITER = re.compile(r"^--([ -~]{1,70}?)[ \t]*$", re.MULTILINE)
+
+
+def _with_found_boundary(part: Message) -> Message | None:
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return None
+    delimiter = _DELIMITER.search(payload[:MAX_TEXT_CHARS])
+    if delimiter is None or '"' in delimiter.group(1):
+        return None
+    boundary = delimiter.group(1)
+    head = f'Content-Type: multipart/mixed; boundary="{boundary}"\n\n'
+    body = payload[delimiter.start() :]
+    recovered = email.message_from_string(head + body, policy=compat32)
+    return recovered if recovered.is_multipart() else None
 
 
 def _walk(
@@ -205,6 +255,14 @@ def _walk(
         if not original:
             original.update(headers_of(email.message_from_string(_decoded(part), policy=compat32)))
         return
+    if kind.startswith("multipart/") and not part.is_multipart():
+        # A multipart whose boundary parameter was lost (folded onto a line of its own
+        # without indentation): its body still holds the parts, so it is read again with
+        # the boundary its first delimiter line shows.
+        recovered = _with_found_boundary(part)
+        if recovered is not None:
+            _walk(recovered, statuses, plain, markup, original, attached)
+            return
     if part.is_multipart():
         payload = part.get_payload()
         for child in payload if isinstance(payload, list) else ():

@@ -38,6 +38,8 @@ _HOST_PATTERNS = tuple(
         rf"\bSMTP Server <{_HOST}>",
         rf"\bServer {_HOST}\s*\[[^\]]*\] failed with",
         rf"\bSMTP:[A-Z]+ host {_HOST}",
+        # Exchange 2007/2010: "Remote Server at mx.example (192.0.2.1) returned '...'".
+        rf"\bRemote Server at {_HOST}\.?\s*\(",
     )
 )
 # The SMTP command a reply answered, from the words around it.
@@ -69,6 +71,9 @@ _COMMAND_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "MAIL",
         ),
         (r"most progress was DATA|DATA response|\[DATA\]", "DATA"),
+        (r"Error following (?:the )?(?:end of )?DATA\b", "DATA"),
+        (r"Error following (?:the )?RCPT\b", "RCPT"),
+        (r"Error following (?:the )?MAIL\b", "MAIL"),
         (r"did not like our (?:final )?DATA", "DATA"),
         (r"did not like our RCPT", "RCPT"),
         (r"did not like our MAIL", "MAIL"),
@@ -111,6 +116,7 @@ _REPLY_STARTS = tuple(
         r"returned:?\s*'?\s*#?(?=[45]\d\d\b)",  # Exchange, Gmail
         r"server was:\s*(?=[45]\d\d\b)",
         r"ERROR_CODE\s*:\s*(?=[45]\d\d\b)",  # Zoho
+        r"ResponseCode\s+(?=[45]\d\d\b)",  # Zoho: "[Status: Error, ..., ResponseCode 421, ...]"
         r"did not like our [^:]*:\s*(?=[45]\d\d\b)",  # DragonFly
         r"(?:^|[\s'\"(#:\[])(?=[45][0-5]\d[ -](?:\s*[45]\.\d{1,3}\.\d{1,3}\b))",
         r"(?:^|[\s'\"(#])(?=[45][0-5]\d(?:[ -]|: )\S)",
@@ -183,7 +189,12 @@ def find_reply(text: str) -> tuple[int | None, str | None]:
         code = _CODE.match(rest)
         if code is None:
             continue
+        if match.end() > 0 and text[match.end() - 1] == "[" and "]" in rest:
+            rest = rest[: rest.index("]")]  # "It responded as follows: [550 5.1.1 ...]"
         reply = _WRAPPERS.sub("", rest).strip()
+        if reply.endswith(")") and reply.count(")") > reply.count("("):
+            # The reply closes a parenthesis the MTA opened: Sendmail's "(reason: 550 ...)".
+            reply = reply[:-1].rstrip()
         return int(code.group(1)), " ".join(reply.split()) or None
     return None, None
 

@@ -36,16 +36,32 @@ def _mapping(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
+def _notification(text: str) -> dict[str, object]:
+    """The SES notification in ``text``: bare, or as the ``Message`` string of the SNS
+    envelope that carries it (``{"Type" : "Notification", ..., "Message" : "{...}"}``)."""
+    unfolded = _FOLD.sub("", text)
+    start = unfolded.find('{"notificationType"')
+    envelope = re.search(r'\{\s*"Type"\s*:\s*"Notification"', unfolded)
+    try:
+        if start >= 0:
+            data, _end = json.JSONDecoder().raw_decode(unfolded[start:])
+        elif envelope is not None:
+            outer, _end = json.JSONDecoder().raw_decode(unfolded[envelope.start() :])
+            message = _mapping(outer).get("Message")
+            data = json.loads(message) if isinstance(message, str) else None
+        else:
+            return {}
+    except (ValueError, RecursionError):
+        return {}
+    return _mapping(data)
+
+
 def read_ses_notification(text: str) -> SesNotification | None:
     """The bounce in an SES notification found in ``text``, or None when there is none."""
-    start = text.find('{"notificationType"')
-    if start < 0 or len(text) > MAX_JSON_CHARS:
+    if len(text) > MAX_JSON_CHARS:
         return None
-    try:
-        data, _end = json.JSONDecoder().raw_decode(_FOLD.sub("", text[start:]))
-    except ValueError:
-        return None
-    bounce = data.get("bounce") if isinstance(data, dict) else None
+    data = _notification(text)
+    bounce = data.get("bounce")
     if data.get("notificationType") != "Bounce" or not isinstance(bounce, dict):
         return None
     recipients = []

@@ -15,18 +15,33 @@ from dataclasses import dataclass
 
 from smtp_tui.core.bounce_mime import clean_value
 from smtp_tui.core.bounce_reply import read_reply
+from smtp_tui.core.bounce_transcript import (
+    ADDRESS,
+    SESSION_LINE,
+    TRANSCRIPT_START,
+    command_word,
+    exchange_for,
+    own_failures,
+    read_transcript,
+)
 
 MAX_DIAGNOSTIC_CHARS = 2000
 MAX_RECIPIENTS = 1000
 MAX_LINE_CHARS = 4000
 
-_ADDR = r"(?:\"[^\"\s@]{1,64}\"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+"
+_ADDR = ADDRESS
 # Lines that name one recipient; group "addr" is the address, group "rest" what follows it.
 _RECIPIENT_LINES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        # Postfix: <a@b>: host ... said / <a@b> (expanded from <c@d>): ...
-        rf"^\s*<(?P<addr>{_ADDR})>(?:\s*\(expanded from[^)]*\))?\s*:\s*(?P<rest>.*)$",
+        # Postfix: <a@b>: host ... said / <a@b> (expanded from <c@d>): ...; Exim also writes
+        # the address as it was given before it (a@b <c@d>: malformed address: ...)
+        rf"^\s*(?:[^\s<>:]+@[^\s<>:]+\s+)?<(?P<addr>{_ADDR})>(?:\s*\(expanded from[^)]*\))?"
+        r"\s*:\s*(?P<rest>.*)$",
+        # a transcript's RCPT TO command (Sendmail ">>>", Postfix's postmaster notice "In:")
+        rf"^\s*(?:>>>|In:)\s*RCPT TO:\s*<(?P<addr>{_ADDR})>.*?(?P<rest>)$",
+        # Active!Hunter and others list each failed address after ">>>" (as given, <as sent>)
+        rf"^\s*>>>\s*<?{_ADDR}>?\s+<(?P<addr>{_ADDR})>\s*(?P<rest>)$",
         # Exchange: Name<mailto:a@b> or a@b<mailto:a@b>
         rf"^\s*[^<>]*<mailto:(?P<addr>{_ADDR})>\s*(?P<rest>)$",
         # an address alone on its line (Exim, Gmail, Domino, Sendmail, qmail, Yahoo)
@@ -47,14 +62,16 @@ _SECTION_END = re.compile(
     re.IGNORECASE,
 )
 # The original message's header fields quoted in the text name its sender, not a recipient.
-_ENVELOPE_LINE = re.compile(r"^\s*(?:To|From|Cc|Sent|Subject|Date|Reply-To)\s*:", re.IGNORECASE)
+_ENVELOPE_LINE = re.compile(
+    r"^\s*(?:To|From|Cc|Sent|Subject|Date|Reply-To|MAIL FROM|Message-ID|In-Reply-To|"
+    r"References)\s*:",
+    re.IGNORECASE,
+)
 # Words some MTAs put before the reason (Domino's "because:").
 _WORDS_BEFORE_REASON = re.compile(r"^\s*because:\s*", re.IGNORECASE)
 _GENERATING_SERVER = re.compile(
     r"^\s*Generating server:\s*([A-Za-z0-9.-]+)", re.IGNORECASE | re.MULTILINE
 )
-_TRANSCRIPT_START = re.compile(r"-{2,}\s*Transcript of session follows", re.IGNORECASE)
-_TALKING_TO = re.compile(r"while talking to \[?([A-Za-z0-9.:-]+?)\]?\.?:", re.IGNORECASE)
 _HOST_NAME = r"([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+)"
 # Where a recipient's own text names the refusing host in wordings the reply reader does not
 # know: GMX and 1&1 ("... for RCPT command, host: mx.example (192.0.2.1) reason: 550 ..."),
@@ -66,7 +83,8 @@ _BLOCK_HOSTS = (
 # Exchange and Office 365 name the refusing host on a line of its own above its reply, once
 # for the whole report: "mx.example gave this error:" / "mx.example rejected your message".
 _REPORT_HOST = re.compile(
-    rf"^\s*{_HOST_NAME} (?:gave this error:|rejected your message to the following)",
+    rf"^\s*{_HOST_NAME} (?:gave this error:|rejected your message to the following)"
+    rf"|^\s*Receiving server:\s*{_HOST_NAME}",
     re.IGNORECASE | re.MULTILINE,
 )
 _DELAYED = re.compile(
@@ -96,7 +114,10 @@ _SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("gmail", r"googlemail\.com|Google tried to deliver|Delivery to the following recipient"),
         ("yahoo", r"Sorry, we were unable to deliver your message to the following address"),
         ("qmail", r"qmail-send program|This is the qmail"),
-        ("postfix", r"^This is the mail system at host|X-Postfix|\(Postfix\)"),
+        (
+            "postfix",
+            r"^This is the mail system at host|X-Postfix|\(Postfix\)|Postfix SMTP server",
+        ),
         ("exim", r"created automatically by mail delivery software|X-Failed-Recipients|\(Exim"),
         ("sendmail", r"Transcript of session follows|The original message was received at"),
         ("domino", r"was not delivered to:|Lotus Domino|Domino Directory"),
@@ -131,6 +152,7 @@ class _Block:
     indented: bool | None = None  # whether the text under the address is indented
     margin: int = 0  # the recipient line's indentation
     before: str = ""  # the line of text just before the recipient's line
+    from_command: bool = False  # named by a transcript's RCPT TO command
 
 
 def _indent(line: str) -> int:
@@ -147,15 +169,21 @@ def _format_of(text: str, headers: dict[str, str]) -> str:
 
 # Patterns from this index on name an address inside a sentence: they start a recipient's
 # block only after a blank line, not inside the wrapped text of another recipient.
-_WEAK_FROM = 4
+_WEAK_FROM = 6
 
 
-def _recipient_line(line: str, *, strong_only: bool = False) -> tuple[str, str] | None:
+_CODE_IN_LINE = re.compile(r"(?<![\w.])[45][0-5]\d(?![\w.])")
+# The pattern for a transcript's RCPT TO command: the lines after it are the session's.
+_COMMAND_LINE = 1
+
+
+def _recipient_line(line: str, *, strong_only: bool = False) -> tuple[str, str, int] | None:
+    """The address a line names, what follows it, and the index of the pattern that found it."""
     patterns = _RECIPIENT_LINES[:_WEAK_FROM] if strong_only else _RECIPIENT_LINES
-    for pattern in patterns:
+    for index, pattern in enumerate(patterns):
         match = pattern.match(line)
         if match:
-            return match.group("addr"), match.group("rest") or ""
+            return match.group("addr"), match.group("rest") or "", index
     return None
 
 
@@ -168,7 +196,10 @@ def _blocks(lines: list[str]) -> list[_Block]:
     current: _Block | None = None
     after_blank = True
     before = ""  # the last line of text outside any recipient's block
+    earlier: list[str] = []  # the lines before the first recipient's line
     for line in lines:
+        if not blocks:
+            earlier.append(line)
         if current is None and line.strip() and not _SECTION_END.match(line):
             before = line.strip() if _recipient_line(line) is None else before
         if _SECTION_END.match(line):
@@ -201,12 +232,17 @@ def _blocks(lines: list[str]) -> list[_Block]:
                 # The address inside its own block's text ("... said: 550 <a@b> unknown").
                 found = None
         if found is not None:
-            address, rest = found
+            address, rest, index = found
             known = next((b for b in blocks if b.address.lower() == address.lower()), None)
             if known is None and len(blocks) < MAX_RECIPIENTS:
                 known = _Block(address, [], margin=_indent(line), before=before)
+                known.from_command = index == _COMMAND_LINE
                 blocks.append(known)
             current = known
+            if index == len(_RECIPIENT_LINES) - 1 and _CODE_IN_LINE.search(line):
+                # A sentence naming the address and the reply: the words before the address
+                # name the host or the step ("SMTP Server <mx> rejected recipient <a@b> ...").
+                rest = line.strip()
             if current is not None and rest.strip():
                 current.lines.append(rest)
             continue
@@ -220,6 +256,12 @@ def _blocks(lines: list[str]) -> list[_Block]:
             current.lines.append(line)
     if len(blocks) == 1 and later and read_reply(" ".join(blocks[0].lines)).code is None:
         blocks[0].lines += later
+    if len(blocks) == 1 and read_reply(" ".join(blocks[0].lines)).code is None:
+        # Apache James and others give the reply first ("Error message below: 550 ...")
+        # and name the recipient below it, among the message's details.
+        paragraph = _reply_paragraph(earlier[:-1])
+        if paragraph:
+            blocks[0].lines = paragraph
     for block in blocks:
         if not block.lines and block.before:
             # Notes, au and others write the reason first, then the address.
@@ -227,42 +269,25 @@ def _blocks(lines: list[str]) -> list[_Block]:
     return blocks
 
 
-@dataclass
-class _Exchange:
-    host: str | None
-    command: str | None
-    lines: list[str]
-    mentions: str = ""  # the MTA's own lines after the reply, which name the address
+_REPLY_LINE = re.compile(r"^\s*[45][0-5]\d(?:[ -]|$)")
 
 
-def _transcript(lines: list[str]) -> list[_Exchange]:
-    """Sendmail's session transcript: one exchange per ``<<<`` error reply, with the host it
-    came from and the last command sent before it (``CONN`` when none was sent yet: the
-    refusal was the greeting)."""
-    exchanges: list[_Exchange] = []
-    host: str | None = None
-    command: str | None = None
+def _paragraph(lines: list[str]) -> list[str]:
+    """The first paragraph of ``lines`` (blank lines before it skipped), stripped."""
+    paragraph: list[str] = []
     for line in lines:
-        talking = _TALKING_TO.search(line)
-        if talking:
-            host, command = talking.group(1), "CONN"
-            continue
-        stripped = line.strip()
-        if stripped.startswith(">>>"):
-            words = stripped[3:].split()
-            command = words[0].upper().rstrip(":") if words else None
-            command = {".": "DATA"}.get(command or "", command)
-            continue
-        if stripped.startswith("<<<") and re.match(r"<<<\s*[45]\d\d", stripped):
-            exchanges.append(_Exchange(host, command, [stripped]))
-        elif exchanges and stripped:
-            exchanges[-1].mentions += " " + stripped
-    return exchanges
+        if line.strip():
+            paragraph.append(line.strip())
+        elif paragraph:
+            break
+    return paragraph
 
 
-def _command_word(command: str | None) -> str | None:
-    known = ("CONN", "HELO", "EHLO", "MAIL", "RCPT", "DATA", "STARTTLS")
-    return command if command in known else None
+def _reply_paragraph(lines: list[str]) -> list[str]:
+    """The first paragraph of ``lines`` that starts with a reply line (``550 ...``), up to the
+    next blank line."""
+    start = next((i for i, line in enumerate(lines) if _REPLY_LINE.match(line)), None)
+    return [] if start is None else _paragraph(lines[start:])
 
 
 def unquoted(text: str) -> str:
@@ -300,34 +325,40 @@ def read_text(
     # Past a few thousand characters a line is not a bounce's prose: cut it, so that no
     # pattern below ever works on a huge line.
     lines = [line[:MAX_LINE_CHARS] for line in text.splitlines()]
-    transcript_at = next(
-        (i for i, line in enumerate(lines) if _TRANSCRIPT_START.search(line)), None
-    )
+    transcript_at = next((i for i, line in enumerate(lines) if TRANSCRIPT_START.search(line)), None)
     listing = lines[:transcript_at] if transcript_at is not None else lines
-    exchanges = _transcript(lines[transcript_at:]) if transcript_at is not None else []
+    exchanges = read_transcript(lines[transcript_at:]) if transcript_at is not None else []
     blocks = _blocks(listing)
     if not blocks and transcript_at is not None:
         blocks = _blocks(lines[transcript_at + 1 :])
-    elif (
+        if exchanges:
+            # Recipients named by the transcript's RCPT TO: the exchanges hold their replies,
+            # the lines after the RCPT TO are the rest of the session.
+            for block in blocks:
+                own = [line for line in block.lines if not SESSION_LINE.match(line)]
+                block.lines = [] if block.from_command else own
+    guessed = not blocks
+    if not blocks:
+        blocks = _fallback_blocks(listing, headers, original or {})
+    if (
         transcript_at is not None
         and not exchanges
         and len(blocks) == 1
         and read_reply(" ".join(blocks[0].lines)).code is None
     ):
-        # A transcript of bare reply lines (no >>> / <<<): the one recipient's reply.
-        blocks[0].lines += [line.strip() for line in lines[transcript_at + 1 :] if line.strip()]
-    guessed = not blocks
-    if not blocks:
-        blocks = _fallback_blocks(listing, headers, original or {})
+        # A transcript of bare reply lines (no >>> / <<<): the one recipient's reply, up to
+        # the first blank line (a delivery-status report may follow without a rule).
+        blocks[0].lines += _paragraph(lines[transcript_at + 1 :])
+    session = own_failures(lines[transcript_at:]) if transcript_at is not None else ""
     overall = "delayed" if _DELAYED.search(text) and not _FAILED.search(text) else "failed"
     recipients = []
     for block in blocks:
         diagnostic = " ".join(" ".join(block.lines).split())
-        exchange = _exchange_for(block.address, exchanges)
+        exchange = exchange_for(block.address, exchanges, session)
         command = host = None
         if exchange is not None:
             diagnostic = " ".join([*exchange.lines, diagnostic]).strip()
-            command, host = _command_word(exchange.command), exchange.host
+            command, host = command_word(exchange.command), exchange.host
         diagnostic = _WORDS_BEFORE_REASON.sub("", diagnostic)
         facts = read_reply(diagnostic)
         if facts.reply_text:
@@ -336,7 +367,7 @@ def read_text(
         host = host or facts.host or _block_host(block.lines)
         if host is None and len(blocks) == 1:
             named = _REPORT_HOST.search(text)
-            host = named.group(1) if named else None
+            host = (named.group(1) or named.group(2)) if named else None
         recipients.append(
             TextRecipient(
                 recipient=clean_value(block.address),
@@ -367,11 +398,3 @@ def _block_host(lines: list[str]) -> str | None:
             if match:
                 return match.group(1)
     return None
-
-
-def _exchange_for(address: str, exchanges: list[_Exchange]) -> _Exchange | None:
-    for exchange in exchanges:
-        if address.lower() in (" ".join(exchange.lines) + exchange.mentions).lower():
-            return exchange
-    # No reply names the address: the first refusal is the one that stopped the delivery.
-    return exchanges[0] if exchanges else None

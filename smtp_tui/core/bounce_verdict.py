@@ -11,7 +11,8 @@ from __future__ import annotations
 from smtp_tui.core.bounce import BouncedRecipient, BounceReport
 from smtp_tui.core.verdict import Verdict
 
-_COMMAND_TITLES = {
+# The step a refusal answered, in the words an admin reads in a session transcript.
+COMMAND_WORDS = {
     "CONN": "the greeting",
     "HELO": "HELO",
     "EHLO": "EHLO",
@@ -25,7 +26,7 @@ _COMMAND_TITLES = {
 def evidence_line(recipient: BouncedRecipient) -> str:
     """One line per recipient: who, what the server said, at which step, from which host."""
     said = recipient.diagnostic or recipient.status or "no reply text"
-    where = _COMMAND_TITLES.get(recipient.smtp_command or "", "")
+    where = COMMAND_WORDS.get(recipient.smtp_command or "", "")
     parts = [f"{recipient.recipient} ({recipient.action or 'failed'})"]
     if where:
         parts.append(f"at {where}")
@@ -56,7 +57,7 @@ def bounce_verdict(report: BounceReport) -> Verdict:
     side = explanation.side if explanation else "unclear"
     meaning = explanation.meaning if explanation else "the bounce gives no reason smtp-tui knows."
     steps = list(explanation.next_steps) if explanation else []
-    where = _COMMAND_TITLES.get(first.smtp_command or "")
+    where = COMMAND_WORDS.get(first.smtp_command or "")
     at = f" at {where}" if where else ""
     if category == "greylisted":
         text = "Greylisting: the destination deferred the first try; a retry passes. Not a fault."

@@ -135,6 +135,9 @@ def _known_text(item: dict[str, Any], family: dict[str, Any], where: str) -> Kno
         source=source,
         label=item.get("label", ""),
         priority=int(item.get("priority", 0)),
+        alternatives=(
+            tuple(lowercase_pattern(text) for text in patterns) if len(patterns) > 1 else ()
+        ),
     )
 
 

@@ -123,7 +123,11 @@ class KnownText:
     source: str
     label: str = ""  # the provider's own code for it ("5.7.606", "TSS04"), shown when it decides
     priority: int = 0  # breaks ties inside a tier before the length of the match does
+    # Each pattern on its own, to measure the longest thing the entry says about a reply (the
+    # joined ``pattern`` stops at the leftmost alternative, which may be a short code or a URL).
+    # Kept as (lowercased) text and compiled only for entries that match, on first use.
+    alternatives: tuple[str, ...] = ()
 
     @property
     def is_keyword(self) -> bool:
-        return self.tier in (Tier.KEYWORD, Tier.WEAK_KEYWORD)
+        return self.provider == "keywords" or self.tier in (Tier.KEYWORD, Tier.WEAK_KEYWORD)

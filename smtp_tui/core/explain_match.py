@@ -9,7 +9,9 @@ Keyword families keep their file order instead, which the data file arranges fro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from smtp_tui.core.explain_data import known_texts
 from smtp_tui.core.explain_kinds import KnownText, Tier
@@ -35,9 +37,25 @@ def _top_tier_matches(line: str) -> list[TextMatch]:
             break  # a lower tier never speaks once a higher one has
         found = known.pattern.search(lowered)
         if found:
-            words = line[found.start() : found.end()] if same_length else found.group(0)
+            start, end = _longest(known, lowered, found.start(), found.end())
+            words = line[start:end] if same_length else lowered[start:end]
             matches.append(TextMatch(known, words))
     return matches
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _longest(known: KnownText, lowered: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the longest alternative of ``known`` found in ``lowered``: a provider's whole
+    sentence, not the short code or URL that happens to come first in the line."""
+    for alternative in known.alternatives:
+        found = _compiled(alternative).search(lowered)
+        if found and found.end() - found.start() > end - start:
+            start, end = found.start(), found.end()
+    return start, end
 
 
 def text_matches(line: str) -> list[TextMatch]:

@@ -162,6 +162,119 @@ PRECEDENCE = [
         "theirs",
         DecidedBy.KNOWN_TEXT,
     ),
+    (
+        "Postfix's 'Recipient address rejected:' says nothing when a reason follows it",
+        "554 5.7.1 <a@example.org>: Recipient address rejected: BLOCK-RCPT.",
+        "other",
+        "unclear",
+        DecidedBy.ENHANCED_CODE,
+    ),
+    (
+        "Postfix's 'Recipient address rejected' alone is still the broad phrase",
+        "550 <a@example.org>: Recipient address rejected.",
+        "recipient-unknown",
+        "theirs",
+        DecidedBy.BROAD_PHRASE,
+    ),
+    (
+        "a keyword beats the standard's wording of the code ('closing transmission channel')",
+        "421 Too many connections from your IP, closing transmission channel",
+        "rate-limited",
+        "yours",
+        DecidedBy.KEYWORDS,
+    ),
+    (
+        "the standard's wording of a code still speaks when nothing else does",
+        "421 mx.example.org closing transmission channel",
+        "server-unavailable",
+        "theirs",
+        DecidedBy.BROAD_PHRASE,
+    ),
+    (
+        "a provider's whole sentence beats its URL-only entry in the same reply",
+        "421 4.7.0 [TSS04] Messages from 192.0.2.7 temporarily deferred due to unexpected volume"
+        " or user complaints - 4.16.55.1; see https://postmaster.verizonmedia.com/error-codes",
+        "rate-limited",
+        "yours",
+        DecidedBy.PROVIDER_TEXT,
+    ),
+    (
+        "the cause beats the effect: rate limited because the mail was not sent over TLS",
+        "421 4.7.29 Your email has been rate limited because you're not using a TLS connection",
+        "tls-required",
+        "yours",
+        DecidedBy.PROVIDER_TEXT,
+    ),
+    (
+        "a HELO name on a block list is about HELO, not the IP",
+        "550 5.7.1 Service unavailable, Helo domain is listed in a block list",
+        "helo-rejected",
+        "yours",
+        DecidedBy.KEYWORDS,
+    ),
+    (
+        "a client timeout is the sender's, a server timeout the receiver's",
+        "451 4.4.2 Timeout waiting for client input",
+        "other",
+        "yours",
+        DecidedBy.KEYWORDS,
+    ),
+    (
+        "a sender verification failure beats the unroutable address it found",
+        "550 Verification failed for <a@example.org> Unrouteable address Sender verify failed",
+        "sender-rejected",
+        "yours",
+        DecidedBy.KNOWN_TEXT,
+    ),
+    (
+        "a failed sender callout beats cPanel's guess that the account may not exist",
+        "550 Verification failed for <a@example.org> The mail server could not deliver mail to"
+        " <a@example.org>. The account or domain may not exist, they may be blacklisted, or"
+        " missing the proper dns entries. Sender verify failed",
+        "sender-rejected",
+        "yours",
+        DecidedBy.KNOWN_TEXT,
+    ),
+    (
+        "greylisting said in words beats the block list it is dressed as",
+        "421 4.7.1 Service unavailable; Client host [192.0.2.7] blocked using grey.rbl -"
+        " Greylisting in action, please try again later",
+        "greylisted",
+        "theirs",
+        DecidedBy.KNOWN_TEXT,
+    ),
+    (
+        "a list that refused the receiver's own DNS query is not a listing",
+        "554 5.7.1 Service unavailable; Client host [mx.example.com] blocked using"
+        " multi.uribl.com; 127.0.0.1 -> Query Refused. See http://uribl.com/refused.shtml",
+        "other",
+        "theirs",
+        DecidedBy.PROVIDER_TEXT,
+    ),
+    (
+        "Microsoft's 5.7.511 banned sender with an IP bans the IP, not an account",
+        "550 5.7.511 Access denied, banned sender[192.0.2.7]. To request removal from this"
+        " list please forward this message to delist@microsoft.com.",
+        "sender-ip-blocked",
+        "yours",
+        DecidedBy.PROVIDER_TEXT,
+    ),
+    (
+        "Gmail's block beats the rate wording it shares with the 4.7.28 rate limit",
+        "550 5.7.1 Our system has detected an unusual rate of unsolicited mail originating"
+        " from your IP address. To protect our users from spam, mail sent from your IP address"
+        " has been blocked. https://support.google.com/mail/?p=UnsolicitedIPError",
+        "sender-ip-blocked",
+        "yours",
+        DecidedBy.PROVIDER_TEXT,
+    ),
+    (
+        "an account-level relay refusal of the From domain is the sender's, not a relay",
+        "553 Relaying disallowed as <noreply@example.com>.",
+        "sender-rejected",
+        "yours",
+        DecidedBy.PROVIDER_TEXT,
+    ),
 ]
 
 

@@ -23,6 +23,13 @@ PROVIDER_TEXTS = [
         " reputation. (S775)",
         "rate-limited",
         "yours",
+        # Outlook.com's own entry for 4.7.650-651 says the longest thing about this reply.
+        "olc-rate-limit",
+    ),
+    (
+        "451 4.7.500 Server busy. Please try again later from [192.0.2.7]. (AS77712344)",
+        "rate-limited",
+        "yours",
         "ms-ip-throttling",
     ),
     (
@@ -342,6 +349,121 @@ PROVIDER_TEXTS = [
         "theirs",
         "verizon-mms-no-recipient",
     ),
+    (
+        "530 5.7.1 Client was not authenticated",
+        "authentication",
+        "yours",
+        "ms-client-not-authenticated",
+    ),
+    (
+        "432 4.3.2 STOREDRV.Deliver; recipient thread limit exceeded",
+        "rate-limited",
+        "theirs",
+        "ms-recipient-thread-limit",
+    ),
+    (
+        "554 5.7.1 <a@example.org>: Recipient address rejected: Access denied",
+        "recipient-unknown",
+        "theirs",
+        "postfix-recipient-access-denied",
+    ),
+    (
+        "550 Service unavailable; Client host [192.0.2.7] blocked using Trend Micro RBL+. Please"
+        " see http://www.mail-abuse.com/cgi-bin/lookup?ip_address=192.0.2.7",
+        "sender-ip-blocked",
+        "yours",
+        "trend-ers-rbl-plus",
+    ),
+    ("552 5.2.2 Over quota", "mailbox-full", "theirs", "zimbra-over-quota"),
+    (
+        "550-Mailbox unknown.  Either there is no mailbox associated with this\n"
+        "550-name or you do not have authorization to see it.\n550 5.1.1 User unknown",
+        "recipient-unknown",
+        "theirs",
+        "cyrus-mailbox-unknown",
+    ),
+    (
+        "550 5.1.1 <a@example.org> User doesn't exist: a@example.org",
+        "recipient-unknown",
+        "theirs",
+        "dovecot-user-doesnt-exist",
+    ),
+    (
+        "553 sorry, this recipient is not in my validrcptto list (#5.7.1)",
+        "recipient-unknown",
+        "theirs",
+        "qmail-validrcptto",
+    ),
+    (
+        "554- (RTR:DU)  http://postmaster.info.aol.com/errors/554rtrdu.html\n554  Connecting IP:"
+        " 192.0.2.7",
+        "sender-ip-blocked",
+        "yours",
+        "aol-rtr-dynamic",
+    ),
+    # Learned in round two (issue 11): provider codes documented by the provider.
+    (
+        "554- (RTR:BL) http://postmaster.info.aol.com/errors/554rtrbl.html\n554  Connecting IP:"
+        " 192.0.2.7",
+        "sender-ip-blocked",
+        "yours",
+        "aol-rtr-blocked",
+    ),
+    (
+        "550 5.7.511 Access denied, banned sender[192.0.2.7]. To request removal from this list"
+        " please forward this message to delist@microsoft.com.",
+        "sender-ip-blocked",
+        "yours",
+        "ms-banned-sender-ip",
+    ),
+    ("450 [S09] Try Again Later", "greylisted", "theirs", "mailchannels-greylist"),
+    ("550 [S10] Blocked", "sender-ip-blocked", "yours", "mailchannels-ip-blocked"),
+    (
+        "550 5.7.1 [IB_FEB] Your message could not be delivered because it contained an"
+        " attachment type that is not allowed",
+        "content-policy",
+        "yours",
+        "mailchannels-attachment",
+    ),
+    ("550 5.7.1 [SS] Message rejected", "content-policy", "yours", "mailchannels-spam-signature"),
+    ("550 5.7.1 [RBL] Sender blocked 192.0.2.7", "sender-ip-blocked", "yours", "mailchannels-rbl"),
+    ("550 5.7.1 [BFD] Sender prohibited by SPF", "authentication", "yours", "mailchannels-spf"),
+    (
+        "550 5.7.1 [BR] Our system has detected an excessively high number of invalid"
+        " recipients originating from your account.",
+        "other",
+        "yours",
+        "mailchannels-bad-recipients",
+    ),
+    (
+        "554 5.7.1 Service unavailable; Client host [mx.example.com] blocked using"
+        " multi.uribl.com; 127.0.0.1 -> Query Refused. See http://uribl.com/refused.shtml",
+        "other",
+        "theirs",
+        "uribl-query-refused",
+    ),
+    ("550 Domain of forward-path is not allowed", "relay-denied", "unclear", "trend-forward-path"),
+    (
+        "553 Relaying disallowed as <noreply@example.com>.",
+        "sender-rejected",
+        "yours",
+        "zoho-relaying-disallowed-as",
+    ),
+    ("554 5.1.8 Sender Address Blocked", "sender-rejected", "yours", "zoho-sender-blocked"),
+    (
+        "421 4.7.0 No valid 'x-transip-mail-auth' DNS record found for 'example.nl'.",
+        "authentication",
+        "yours",
+        "transip-mail-auth",
+    ),
+    (
+        "550-5.7.1 [192.0.2.7 1] Our system has detected an unusual rate of\n550-5.7.1"
+        " unsolicited mail originating from your IP address. To protect our\n550-5.7.1 users"
+        " from spam, mail sent from your IP address has been blocked.",
+        "sender-ip-blocked",
+        "yours",
+        "gmail-low-ip-reputation",
+    ),
 ]
 
 # Wording families no provider table names: the keywords decide.
@@ -365,6 +487,112 @@ KEYWORD_TEXTS = [
     (
         "552 5.7.0 This message was blocked because its content is not allowed",
         "content-policy",
+        "yours",
+    ),
+    # Added with issue 11's third round: words no provider table needs to know.
+    ("550 Mailbox is frozen.", "mailbox-disabled", "theirs"),
+    ("550 5.1.6 recipient no longer on server", "recipient-unknown", "theirs"),
+    (
+        "550 RC:LD The email account that you tried to reach does no exists.",
+        "recipient-unknown",
+        "theirs",
+    ),
+    ("550 #2175041 unavailable mail user", "recipient-unknown", "theirs"),
+    (
+        "554 delivery error: This user doesn't have an example.com account",
+        "recipient-unknown",
+        "theirs",
+    ),
+    ("501 5.1.3 Bad recipient address syntax", "syntax", "yours"),
+    ("451 4.0.0 backend: invalid return path: not owned by user", "sender-rejected", "yours"),
+    ("550 Rejected by header based manually Blocked Senders", "sender-rejected", "yours"),
+    ("554 5.7.1 Your sending domain has a poor reputation", "sender-rejected", "yours"),
+    (
+        "552 MS-Office file containing VBA macros found inside of the email",
+        "content-policy",
+        "yours",
+    ),
+    (
+        "421 4.4.2 Message submission rate for this client has exceeded the configured limit",
+        "rate-limited",
+        "yours",
+    ),
+    (
+        "421 4.3.2 The maximum number of concurrent connections has exceeded a limit",
+        "rate-limited",
+        "yours",
+    ),
+    ("454 4.7.0 Too many login attempts, please try again later", "authentication", "yours"),
+    ("421 4.3.0 Upstream error, please try again", "server-unavailable", "theirs"),
+    ("421 SMTP command timeout - closing connection", "other", "yours"),
+    ("421 Downstream server timeout", "server-unavailable", "theirs"),
+    (
+        "550 Your IP(192.0.2.7) is filtered and this connection will be closed",
+        "sender-ip-blocked",
+        "yours",
+    ),
+    (
+        "421 4.7.1 [TS03] All messages from 192.0.2.7 will be permanently deferred",
+        "sender-ip-blocked",
+        "yours",
+    ),
+    (
+        "554 5.7.1 reject: Client host bypassing service provider's mail relay",
+        "sender-ip-blocked",
+        "yours",
+    ),
+    (
+        "504 5.5.2 <host>: Helo command rejected: need fully-qualified hostname",
+        "helo-rejected",
+        "yours",
+    ),
+    ("550 Spoofed HELO (my own IP address)", "helo-rejected", "yours"),
+    ("503 STARTTLS command used when not advertised", "syntax", "yours"),
+    ("552 Quota überschritten", "mailbox-full", "theirs"),
+    ("552 quota dépassé", "mailbox-full", "theirs"),
+    ("550 Utilisateur introuvable", "recipient-unknown", "theirs"),
+    ("550 No existe el usuario", "recipient-unknown", "theirs"),
+    ("554 病毒", "content-policy", "yours"),
+    ("550 IP 被封禁", "sender-ip-blocked", "yours"),
+    ("550 送信元IPアドレスはブロックされています", "sender-ip-blocked", "yours"),
+    ("550 Expéditeur refusé", "sender-rejected", "yours"),
+    # Round two (issue 11): wordings met in real replies no table names.
+    ("550 5.7.1 Recipient doesn't want your mail", "sender-rejected", "yours"),
+    ("553 Relaying disallowed", "relay-denied", "unclear"),
+    ("550 not local host example.com, not a gateway", "relay-denied", "unclear"),
+    ("501 5.0.0 Authentication canceled", "authentication", "yours"),
+    ("553 AUTH FAILED - user@example.com", "authentication", "yours"),
+    ("550 5.7.1 This sender is not authorized to send from example.com", "authentication", "yours"),
+    ("441 4.4.1 No answer from host", "server-unavailable", "theirs"),
+    ("554 5.7.1 recipient verify from ldap failed", "recipient-unknown", "theirs"),
+    ('550 "The recipient cannot be verified."', "recipient-unknown", "theirs"),
+    ("503 All recipients are invalid", "recipient-unknown", "theirs"),
+    ("550 User not a member of domain: <a@example.com>", "recipient-unknown", "theirs"),
+    ("550 BAD_RECIPIENT - see http://www.example.ac.uk/undelivered", "recipient-unknown", "theirs"),
+    ("550 ** No mail box available for this user **", "recipient-unknown", "theirs"),
+    ("550 Indirizzo inesistente", "recipient-unknown", "theirs"),
+    ("550 Nie ma takiego konta", "recipient-unknown", "theirs"),
+    ("550 Esta casilla ha expirado por falta de uso", "mailbox-disabled", "theirs"),
+    ("550 Questo indirizzo e' bloccato per inutilizzo", "mailbox-disabled", "theirs"),
+    ("550 Podane konto jest zablokowane administracyjnie", "mailbox-disabled", "theirs"),
+    ("551 the destination mailbox <a@example.com> is full", "mailbox-full", "theirs"),
+    ("554 Wiadomosc zostala odrzucona przez system antyspamowy", "content-policy", "yours"),
+    (
+        "550 5.7.1 Your message contained an attachment type that is not allowed",
+        "content-policy",
+        "yours",
+    ),
+    ("554 5.7.1 example.com Connection not authorized", "sender-ip-blocked", "yours"),
+    ("571 spam source blocked", "sender-ip-blocked", "yours"),
+    (
+        "554 Please visit http://antispam.example.com/denyip.php?IP=192.0.2.7",
+        "sender-ip-blocked",
+        "yours",
+    ),
+    ("550 Verify mailfrom failed,blocked", "sender-rejected", "yours"),
+    (
+        "550 Error: MAIL FROM is mismatched with message header from address!",
+        "sender-rejected",
         "yours",
     ),
 ]
