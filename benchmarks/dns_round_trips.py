@@ -14,11 +14,18 @@ Figures, each a median of N:
   process, against `dig`; and its dependent round trips: (time with the delay - time
   against the same server without delay) / delay, which takes process start-up out;
 - the blacklist run in process (run_blacklist) and lookup_mx("example.test") against one
-  dnspython query.
+  dnspython query;
+- the floor: the same questions sent at once from one bare dnspython socket, only parsed.
+  The lab server answers one query after another in one Python process, so its own CPU
+  spreads a burst's answers over tens to hundreds of milliseconds (with the machine's load):
+  no client can finish before the floor;
+- this process's CPU time per in-process run (blacklist and floor): the client's own cost,
+  which the machine's load inflates far less than wall time.
 Goals: blacklist <= 1.3 round trips with no PTR (a PTR's forward confirmation adds one);
 MX look-up <= 1.3 x 2. Loopback only.
 
 Run:  python benchmarks/dns_round_trips.py [--delay 0.2] [--runs 5] [--zones 40] [--commit REV]
+                                           [--installed]
 """
 
 from __future__ import annotations
@@ -52,9 +59,9 @@ ADDRESSES = {
 }
 
 
-def blacklist_command(address: str, port: int, zones: int) -> list[str]:
+def blacklist_command(address: str, port: int, zones: int, python: str = PYTHON) -> list[str]:
     command = [
-        PYTHON, "-m", "smtp_tui", "blacklist", address, "--dns", f"127.0.0.1:{port}",
+        python, "-m", "smtp_tui", "blacklist", address, "--dns", f"127.0.0.1:{port}",
         "--timeout", "5", "--helo", "client.lab.test",
     ]  # fmt: skip
     for number in range(zones):
@@ -72,6 +79,48 @@ async def one_query(port: int) -> float:
     resolver = make_resolver(parse_dns_server(f"127.0.0.1:{port}"), timeout=5.0)
     start = time.perf_counter()
     await query(resolver, "2.0.0.127.z00.bench.", "A")
+    return time.perf_counter() - start
+
+
+def sweep_questions(address: str, zones: int) -> list[tuple[str, str]]:
+    """The questions the blacklist command asks for ``address`` (no PTR name's forward)."""
+    label = ".".join(reversed(address.split(".")))
+    questions = [(f"{label}.in-addr.arpa.", "PTR")]
+    for number in range(zones):
+        zone = f"z{number:02d}.bench."
+        questions += [(f"{label}.{zone}", "A"), (f"{label}.{zone}", "TXT")]
+        questions += [(f"2.0.0.127.{zone}", "A"), (f"1.0.0.127.{zone}", "A")]
+    return questions
+
+
+async def bare_socket_floor(port: int, questions: list[tuple[str, str]]) -> float:
+    """The same questions from one bare UDP socket, every answer only parsed (no checks, no
+    retries): the most a client can do against this server, whose own CPU spreads its
+    answers out (it is one Python process answering one query after another)."""
+    import dns.message
+
+    loop = asyncio.get_running_loop()
+    waiting: dict[int, asyncio.Future[None]] = {}
+
+    class Floor(asyncio.DatagramProtocol):
+        def datagram_received(self, data: bytes, addr: object) -> None:
+            answer = dns.message.from_wire(data)
+            future = waiting.pop(answer.id, None)
+            if future is not None and not future.done():
+                future.set_result(None)
+
+    start = time.perf_counter()
+    transport, _ = await loop.create_datagram_endpoint(Floor, remote_addr=("127.0.0.1", port))
+    try:
+        for name, rdtype in questions:
+            message = dns.message.make_query(name, rdtype)
+            while message.id in waiting:
+                message.id = (message.id + 1) % 65536
+            waiting[message.id] = loop.create_future()
+            transport.sendto(message.to_wire())
+        await asyncio.wait_for(asyncio.gather(*waiting.values()), 10.0)
+    finally:
+        transport.close()
     return time.perf_counter() - start
 
 
@@ -109,8 +158,16 @@ async def in_process_mx(port: int) -> float:
     return elapsed
 
 
-def median_of(runs: int, make: object) -> list[float]:
-    return [asyncio.run(make()) for _ in range(runs)]  # type: ignore[operator]
+def median_of(runs: int, make: object, cpu: list[float] | None = None) -> list[float]:
+    """``runs`` wall times; with ``cpu``, this process's CPU time of each run is added there
+    (the client's own cost, which the machine's load does not inflate as it does wall time)."""
+    walls = []
+    for _ in range(runs):
+        before = time.process_time()
+        walls.append(asyncio.run(make()))  # type: ignore[operator]
+        if cpu is not None:
+            cpu.append(time.process_time() - before)
+    return walls
 
 
 def last_run_waves(log: list[tuple[float, str, str]], runs: int, delay_ms: float) -> list[str]:
@@ -132,8 +189,9 @@ def measure_blacklist(
     """The command as a process against both servers, then in process; waves of the last."""
     slow_times, fast_times = [], []
     for _ in range(args.runs):
-        slow_times.append(timed_run(blacklist_command(address, slow.port, args.zones), env)[0])
-        fast_times.append(timed_run(blacklist_command(address, fast.port, args.zones), env)[0])
+        for server, times in ((slow, slow_times), (fast, fast_times)):
+            command = blacklist_command(address, server.port, args.zones, args.python)
+            times.append(timed_run(command, env)[0])
     log = slow.query_log()
     fast.query_log()
     slow_median, fast_median = statistics.median(slow_times), statistics.median(fast_times)
@@ -147,11 +205,24 @@ def measure_blacklist(
     print(f"  dependent round trips (delayed - undelayed) / delay: {trips:.2f}")
     inside = median_of(args.runs, lambda: in_process_blacklist(address, slow.port, args.zones))
     slow.query_log()
-    cpu = median_of(args.runs, lambda: in_process_blacklist(address, fast.port, args.zones))
+    client_cpu: list[float] = []
+    cpu = median_of(
+        args.runs, lambda: in_process_blacklist(address, fast.port, args.zones), client_cpu
+    )
     fast.query_log()
+    questions = sweep_questions(address, args.zones)
+    floor_cpu: list[float] = []
+    floor = median_of(args.runs, lambda: bare_socket_floor(slow.port, questions), floor_cpu)
+    slow.query_log()
     print(f"  in process (run_blacklist)            {describe(inside)}")
     print(f"  in process, server without delay      {describe(cpu)}")
+    print(f"  floor: {len(questions)} questions, bare socket  {describe(floor)}")
+    print(
+        f"  client CPU per run: blacklist {statistics.median(client_cpu) * 1000:.1f} ms, "
+        f"floor {statistics.median(floor_cpu) * 1000:.1f} ms (process_time, median)"
+    )
     print(f"  ratio in process / one query:         {statistics.median(inside) / one:.2f}x")
+    print(f"  ratio floor / one query:              {statistics.median(floor) / one:.2f}x")
     print(f"  queries per run: {len(log) // args.runs}; waves of the last run:")
     for line in last_run_waves(log, args.runs, args.delay * 1000):
         print(f"    {line}")
@@ -162,8 +233,16 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2, help="answer delay, seconds")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--zones", type=int, default=40)
+    parser.add_argument(
+        "--installed",
+        action="store_true",
+        help="run the blacklist processes from an installed copy with bytecode "
+        "(_lab_process.InstalledTree), not the editable install, which this environment "
+        "compiles from source on every run (PYTHONDONTWRITEBYTECODE=1)",
+    )
     add_tree_argument(parser)
     args = parser.parse_args()
+    args.python = PYTHON
     args.tree = chosen_tree(args)
     if args.tree:
         sys.path.insert(0, args.tree)  # the in-process figures import the same tree
@@ -174,6 +253,7 @@ def main() -> None:
     if not have_dig:
         print("dig not found (apt-get install -y dnsutils): the process peer is skipped")
     with (
+        contextlib.ExitStack() as stack,
         scratch_dirs() as dirs,
         ServerProcess(
             args.tree, "dns", "--delay", str(args.delay), "--zones", str(args.zones)
@@ -181,6 +261,12 @@ def main() -> None:
         ServerProcess(args.tree, "dns", "--delay", "0", "--zones", str(args.zones)) as fast,
     ):
         env = tree_env(args.tree, **dirs)
+        if args.installed:
+            from _lab_process import InstalledTree
+
+            installed = stack.enter_context(InstalledTree(args.tree))
+            args.python, env = installed.python, installed.env(**dirs)
+            print(f"blacklist processes: an installed copy with bytecode, {installed.root}")
         single = median_of(args.runs, lambda: one_query(slow.port))
         print(f"\none dnspython query (in process)        {describe(single)}")
         slow.query_log()

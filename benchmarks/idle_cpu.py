@@ -8,17 +8,23 @@ utime+stime are read from /proc/PID/stat over the window.
 Goal: below 0.5 % of a core. Needs tmux. Loopback only (the lab runs in its own process and
 --ip is given, so no egress-IP discovery).
 
-Run:  python benchmarks/idle_cpu.py [--window 20] [--settle 5] [--commit REV]
+As in first_frame.py, the apps run an installed copy of the tree with bytecode
+(``_lab_process.InstalledTree``); ``--editable`` runs the development venv's editable install.
+
+Run:  python benchmarks/idle_cpu.py [--window 20] [--settle 5] [--commit REV] [--editable]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 
 from _lab_process import (
     BARE_MARKER,
+    PYTHON,
     SCREEN_MARKER,
+    InstalledTree,
     LabProcess,
     TmuxPane,
     add_tree_argument,
@@ -64,29 +70,48 @@ def main() -> None:
         action="store_true",
         help="also measure the screen with the command line's cursor blink patched off",
     )
+    parser.add_argument(
+        "--editable",
+        action="store_true",
+        help="run the development venv's editable install instead of an installed copy",
+    )
     add_tree_argument(parser)
     args = parser.parse_args()
     args.tree = chosen_tree(args)
     if tmux_missing():
         raise SystemExit("tmux not found: apt-get install -y tmux")
     print(provenance(args.tree))
-    with scratch_dirs() as dirs, LabProcess(args.tree) as lab:
-        env = tree_env(args.tree, **dirs)
+    with contextlib.ExitStack() as stack:
+        dirs = stack.enter_context(scratch_dirs())
+        lab = stack.enter_context(LabProcess(args.tree))
+        if args.editable:
+            python, env = PYTHON, tree_env(args.tree, **dirs)
+        else:
+            installed = stack.enter_context(InstalledTree(args.tree))
+            python, env = installed.python, installed.env(**dirs)
+
+        def run(command: list[str]) -> list[str]:
+            return [python, *command[1:]]  # the same apps, run by the measured python
+
         variants = [
-            ("bare Textual app (peer)", bare_command(dirs["XDG_CONFIG_HOME"]), BARE_MARKER),
+            ("bare Textual app (peer)", run(bare_command(dirs["XDG_CONFIG_HOME"])), BARE_MARKER),
             (
                 "bare app + a focused Input",
-                bare_command(dirs["XDG_CONFIG_HOME"], with_input=True),
+                run(bare_command(dirs["XDG_CONFIG_HOME"], with_input=True)),
                 BARE_MARKER,
             ),
-            ("smtp-tui, waiting at step 1", screen_command(lab), SCREEN_MARKER),
+            ("smtp-tui, waiting at step 1", run(screen_command(lab)), SCREEN_MARKER),
         ]
         if args.what_if_no_blink:
             variants.append(
-                ("smtp-tui, blink off (what-if)", without_blink(screen_command(lab)), SCREEN_MARKER)
+                (
+                    "smtp-tui, blink off (what-if)",
+                    run(without_blink(screen_command(lab))),
+                    SCREEN_MARKER,
+                )
             )
         if args.demo:
-            variants.append(("smtp-tui --demo, step 1", screen_command(None), SCREEN_MARKER))
+            variants.append(("smtp-tui --demo, step 1", run(screen_command(None)), SCREEN_MARKER))
         print(f"tmux 80x24, settle {args.settle:.0f} s, window {args.window:.0f} s")
         results = {}
         for name, command, marker in variants:

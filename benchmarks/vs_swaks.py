@@ -8,15 +8,25 @@ processes, interleaved; then `python -X importtime` of the check, heaviest impor
 
 A minimal asyncio client (the same dialogue and a journal file, nothing else imported) is
 timed too: the floor for a Python client.
+
+What is measured is what an installed user runs: the tree's ``smtp_tui`` package is copied
+into a temporary venv and compiled to bytecode, as `pip install .` does (see
+``_lab_process.InstalledTree``), and every Python process of the figures (the floor, the
+imports, the minimal client, the check) runs that venv's python. The development venv's
+editable install would instead compile every module from source on every run (this
+environment sets PYTHONDONTWRITEBYTECODE=1) and run the editable finder in ``site``:
+``--editable`` measures that instead, for comparison. swaks is measured in the same run,
+interleaved with the check.
 swaks comes from Debian's package: `apt-get install -y swaks`; without it that pair is skipped.
 The lab runs in its own process (`smtp-tui lab`), on loopback. Goal: ratio <= 1.0.
 
-Run:  python benchmarks/vs_swaks.py [--runs 15] [--commit REV]
+Run:  python benchmarks/vs_swaks.py [--runs 15] [--commit REV | --tree DIR] [--editable]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import statistics
@@ -27,6 +37,7 @@ from pathlib import Path
 from _lab_process import (
     NEUTRAL_CWD,
     PYTHON,
+    InstalledTree,
     LabProcess,
     add_tree_argument,
     chosen_tree,
@@ -54,9 +65,9 @@ WATCHED = (
 )
 
 
-def check_command(port: int) -> list[str]:
+def check_command(port: int, python: str = PYTHON) -> list[str]:
     return [
-        PYTHON, "-m", "smtp_tui", "check", "alice@example.test",
+        python, "-m", "smtp_tui", "check", "alice@example.test",
         "--server", f"127.0.25.1:{port}", "--helo", "client.lab.test",
         "--from", "tester@lab.test", "--quit-after", "rcpt",
     ]  # fmt: skip
@@ -95,8 +106,8 @@ asyncio.run(main(host, int(port), os.path.join(sys.argv[2], "minimal.log")))
 """
 
 
-def minimal_command(port: int, folder: str) -> list[str]:
-    return [PYTHON, "-c", MINIMAL_CLIENT, f"127.0.25.1:{port}", folder]
+def minimal_command(port: int, folder: str, python: str = PYTHON) -> list[str]:
+    return [python, "-c", MINIMAL_CLIENT, f"127.0.25.1:{port}", folder]
 
 
 def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
@@ -122,7 +133,11 @@ def importers(rows: list[tuple[str, int, int, int]]) -> dict[str, str]:
 
 
 def importtime_report(
-    arguments: list[str], env: dict[str, str], rounds: int, title: str = "the check"
+    arguments: list[str],
+    env: dict[str, str],
+    rounds: int,
+    title: str = "the check",
+    python: str = PYTHON,
 ) -> None:
     """``python -X importtime ARGUMENTS``, medians over ``rounds``: each package's own time
     (all its modules), each of our modules' own and cumulative time, and which module pulled
@@ -133,7 +148,7 @@ def importtime_report(
     pulled_by: dict[str, str] = {}
     for _ in range(rounds):
         done = subprocess.run(
-            [PYTHON, "-X", "importtime", *arguments],
+            [python, "-X", "importtime", *arguments],
             env=env,
             cwd=NEUTRAL_CWD,
             capture_output=True,
@@ -186,52 +201,74 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--importtime-rounds", type=int, default=5)
+    parser.add_argument(
+        "--editable",
+        action="store_true",
+        help="measure the development venv's editable install (compiled from source on every "
+        "run here) instead of an installed copy",
+    )
     add_tree_argument(parser)
     args = parser.parse_args()
     args.tree = chosen_tree(args)
     print(provenance(args.tree))
-    with scratch_dirs() as dirs, LabProcess(args.tree) as lab:
-        env = tree_env(args.tree, **dirs)
-        port = lab.smtp_port
-        print(f"lab: smtp-tui lab (DNS {lab.dns}, SMTP port {port}), runs: {args.runs}")
-        have_swaks = shutil.which("swaks") is not None
-        if not have_swaks:
-            print("swaks not found: install it with `apt-get install -y swaks`; pair skipped")
-        timed_run(check_command(port), env)  # once to write the .pyc files of the tree
-        floor = [timed_run([PYTHON, "-c", "pass"], env)[0] for _ in range(args.runs)]
-        imports_only = [PYTHON, "-c", "import smtp_tui.cli, smtp_tui.plain.check"]
-        imports = [timed_run(imports_only, env)[0] for _ in range(args.runs)]
-        asyncio_only = [
-            timed_run([PYTHON, "-c", "import asyncio"], env)[0] for _ in range(args.runs)
-        ]
-        minimal = [
-            timed_run(minimal_command(port, dirs["XDG_STATE_HOME"]), env)[0]
-            for _ in range(args.runs)
-        ]
-        ours, theirs = [], []
-        for _ in range(args.runs):  # interleaved, so drift hits both alike
-            elapsed, code = timed_run(check_command(port), env)
-            assert code == 0, f"smtp-tui check exited {code}"
-            ours.append(elapsed)
-            if have_swaks:
-                elapsed, code = timed_run(swaks_command(port), env)
-                assert code == 0, f"swaks exited {code}"
-                theirs.append(elapsed)
-        journals = list(Path(dirs["XDG_STATE_HOME"], "smtp-tui").rglob("*.log"))
-        print(f"python -c pass (floor)         {describe(floor)}")
-        print(f"imports of the check path only {describe(imports)}")
-        print(f"python -c 'import asyncio'     {describe(asyncio_only)}")
-        print(f"minimal asyncio client (floor) {describe(minimal)}")
-        print(f"smtp-tui check (journal on)    {describe(ours)}")
-        if theirs:
-            print(f"swaks --quit-after RCPT        {describe(theirs)}")
-            ratio = statistics.median(ours) / statistics.median(theirs)
-            print(f"ratio smtp-tui / swaks (median): {ratio:.2f}x  (goal <= 1.0x)")
-            floor_ratio = statistics.median(minimal) / statistics.median(theirs)
-            print(f"ratio minimal asyncio client / swaks: {floor_ratio:.2f}x (the floor in Python)")
-        print(f"journals written: {len(journals)} (one per check run)")
-        importtime_report(check_command(port)[1:], env, args.importtime_rounds)
+    with contextlib.ExitStack() as stack:
+        dirs = stack.enter_context(scratch_dirs())
+        lab = stack.enter_context(LabProcess(args.tree))
+        if args.editable:
+            python, env = PYTHON, tree_env(args.tree, **dirs)
+            print("measured: the editable install (modules compiled from source on every run)")
+        else:
+            installed = stack.enter_context(InstalledTree(args.tree))
+            python, env = installed.python, installed.env(**dirs)
+            print(f"measured: an installed copy with bytecode, {installed.root}")
+        measure(args, python, env, dirs, lab)
     sys.stdout.flush()
+
+
+def measure(
+    args: argparse.Namespace,
+    python: str,
+    env: dict[str, str],
+    dirs: dict[str, str],
+    lab: LabProcess,
+) -> None:
+    port = lab.smtp_port
+    print(f"lab: smtp-tui lab (DNS {lab.dns}, SMTP port {port}), runs: {args.runs}")
+    have_swaks = shutil.which("swaks") is not None
+    if not have_swaks:
+        print("swaks not found: install it with `apt-get install -y swaks`; pair skipped")
+    timed_run(check_command(port, python), env)  # once: warms the OS file cache
+    floor = [timed_run([python, "-c", "pass"], env)[0] for _ in range(args.runs)]
+    imports_only = [python, "-c", "import smtp_tui.cli, smtp_tui.plain.check"]
+    imports = [timed_run(imports_only, env)[0] for _ in range(args.runs)]
+    asyncio_only = [timed_run([python, "-c", "import asyncio"], env)[0] for _ in range(args.runs)]
+    minimal = [
+        timed_run(minimal_command(port, dirs["XDG_STATE_HOME"], python), env)[0]
+        for _ in range(args.runs)
+    ]
+    ours, theirs = [], []
+    for _ in range(args.runs):  # interleaved, so drift hits both alike
+        elapsed, code = timed_run(check_command(port, python), env)
+        assert code == 0, f"smtp-tui check exited {code}"
+        ours.append(elapsed)
+        if have_swaks:
+            elapsed, code = timed_run(swaks_command(port), env)
+            assert code == 0, f"swaks exited {code}"
+            theirs.append(elapsed)
+    journals = list(Path(dirs["XDG_STATE_HOME"], "smtp-tui").rglob("*.log"))
+    print(f"python -c pass (floor)         {describe(floor)}")
+    print(f"imports of the check path only {describe(imports)}")
+    print(f"python -c 'import asyncio'     {describe(asyncio_only)}")
+    print(f"minimal asyncio client (floor) {describe(minimal)}")
+    print(f"smtp-tui check (journal on)    {describe(ours)}")
+    if theirs:
+        print(f"swaks --quit-after RCPT        {describe(theirs)}")
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        print(f"ratio smtp-tui / swaks (median): {ratio:.2f}x  (goal <= 1.0x)")
+        floor_ratio = statistics.median(minimal) / statistics.median(theirs)
+        print(f"ratio minimal asyncio client / swaks: {floor_ratio:.2f}x (the floor in Python)")
+    print(f"journals written: {len(journals)} (one per check run)")
+    importtime_report(check_command(port)[1:], env, args.importtime_rounds, python=python)
 
 
 if __name__ == "__main__":

@@ -325,7 +325,7 @@ def lab_parser() -> argparse.ArgumentParser:
 
 def _options(args: argparse.Namespace, target: str | None) -> SessionOptions:
     from smtp_tui.core.config import load_config
-    from smtp_tui.core.connection import AddressFamily
+    from smtp_tui.core.connect_settings import AddressFamily
     from smtp_tui.core.options import build_options
 
     return build_options(
@@ -433,6 +433,7 @@ def _dispatch(command: str | None, args: argparse.Namespace) -> int:
             ca_file=args.ca_file,
             demo=args.demo,
             as_json=args.json,
+            timeout=args.timeout,
         )
     if command == "explain":
         from smtp_tui.plain.check import explain_main

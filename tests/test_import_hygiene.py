@@ -66,8 +66,8 @@ def test_the_check_path_imports_no_tls_no_screen_and_no_dnspython():
     assert not loaded & {*NOT_FOR_A_PLAIN_CHECK, "dns"}
 
 
-async def test_a_check_with_server_ip_loads_no_tls_and_no_screen(lab):
-    """The whole RCPT dialogue with --server and an IP address, in a fresh process."""
+async def _packages_loaded_by_a_check(lab, server: str, *more: str) -> set[str]:
+    """The top-level packages a real `check ... --server SERVER` loaded, in a fresh process."""
     import asyncio
 
     code = f"import sys, smtp_tui.cli; code = smtp_tui.cli.main(sys.argv[1:]); {_LOADED}"
@@ -78,7 +78,7 @@ async def test_a_check_with_server_ip_loads_no_tls_and_no_screen(lab):
         "check",
         "alice@example.test",
         "--server",
-        f"127.0.25.1:{lab.smtp_port}",
+        server,
         "--helo",
         "client.lab.test",
         "--from",
@@ -87,10 +87,32 @@ async def test_a_check_with_server_ip_loads_no_tls_and_no_screen(lab):
         "rcpt",
         "--timeout",
         "5",
+        *more,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 0, stderr.decode()
     assert "250" in stdout.decode()
-    assert not _loaded_packages(stderr.decode()) & set(NOT_FOR_A_PLAIN_CHECK)
+    return _loaded_packages(stderr.decode())
+
+
+async def test_a_check_with_server_ip_loads_no_tls_and_no_screen(lab):
+    """The whole RCPT dialogue with --server and an IP address, in a fresh process."""
+    loaded = await _packages_loaded_by_a_check(lab, f"127.0.25.1:{lab.smtp_port}")
+    assert not loaded & set(NOT_FOR_A_PLAIN_CHECK)
+
+
+async def test_a_check_with_server_ip_loads_neither_dnspython_nor_asyncio(lab):
+    """Nothing is looked up, and the loopless driver runs the dialogue on a blocking socket:
+    neither dnspython nor asyncio is imported (issue 15)."""
+    loaded = await _packages_loaded_by_a_check(lab, f"127.0.25.1:{lab.smtp_port}")
+    assert "dns" not in loaded
+    assert "asyncio" not in loaded
+
+
+async def test_a_check_with_a_server_name_still_looks_it_up(lab):
+    """The other side: a name is resolved through dnspython, on asyncio."""
+    server = f"mx1.example.test:{lab.smtp_port}"
+    loaded = await _packages_loaded_by_a_check(lab, server, "--dns", lab.dns)
+    assert {"dns", "asyncio"} <= loaded

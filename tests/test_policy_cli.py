@@ -115,3 +115,13 @@ def test_the_parser_takes_the_documented_options():
 def test_the_parser_needs_a_domain():
     with pytest.raises(SystemExit):
         policy_parser().parse_args([])
+
+
+def test_timeout_bounds_the_wait_for_an_mx_that_never_greets():
+    code, text = run("stall.policy.test", timeout=0.5)
+    assert code == 0
+    assert "No complete answer within 0.5 s while waiting for the greeting" in text
+
+
+def test_timeout_is_on_the_command_line():
+    assert policy_parser().parse_args(["example.org", "--timeout", "3"]).timeout == 3.0

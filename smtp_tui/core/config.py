@@ -29,7 +29,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +78,8 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot be read ({error}).") from None
+    import tomllib  # only when a config file exists (issue 15)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -1,150 +1,68 @@
 """The thin asyncio layer under an SMTP dialogue: connect, send, read a reply, close.
 
-Bytes go through :class:`~smtp_tui.core.replies.ReplyParser`; every line sent or received is
-recorded in the :class:`~smtp_tui.core.transcript.Transcript` as it happens. Every wait has its
-own timeout, and every wait can be cancelled (cancel the task that awaits it). A read that
-times out closes the connection, since the dialogue is out of step afterwards.
+Bytes go through the sans-I/O :class:`~smtp_tui.core.reply_reading.ReplyReading` (the parser,
+shared with the blocking connection); every line sent or received is recorded in the
+:class:`~smtp_tui.core.transcript.Transcript` as it happens: received lines as they arrive,
+before their reply is complete (:mod:`smtp_tui.core.received_lines`), so a
+100,000-line reply is journaled whole while only its first lines are kept in memory. Every
+wait has its own timeout, and every wait can be cancelled (cancel the task that awaits it).
+A read that times out closes the connection, since the dialogue is out of step afterwards.
+
+The errors and settings live in :mod:`smtp_tui.core.smtp_errors` and
+:mod:`smtp_tui.core.connect_settings` (shared with a blocking connection); they are still
+importable from here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
-import ipaddress
-import socket
 import ssl
 import time
-from dataclasses import dataclass
-from enum import Enum
 
 from smtp_tui.core.commands import CommandCheck, CommandRefused, check_command
-from smtp_tui.core.replies import ProtocolError, Reply, ReplyParser, parse_ehlo_keywords
-from smtp_tui.core.sanitize import sanitize_bytes
+from smtp_tui.core.connect_settings import AddressFamily, Timeouts
+from smtp_tui.core.replies import Reply, parse_ehlo_keywords
+from smtp_tui.core.reply_reading import ReplyReading
+from smtp_tui.core.smtp_errors import (
+    ConnectFailed,
+    ConnectionLost,
+    ConnectionRefusedByHost,
+    ConnectTimedOut,
+    HostUnreachable,
+    NotConnected,
+    ReplyTimedOut,
+    ServerProtocolError,
+    SmtpError,
+    TlsFailed,
+    connect_error,
+    connect_timed_out,
+    error_reason,
+    family_mismatch,
+)
+from smtp_tui.core.starttls_buffer import StreamBufferMissing, stream_buffer
 from smtp_tui.core.transcript import EventKind, Transcript
 
+# The names other modules import from here (they moved to smtp_errors and connect_settings).
+__all__ = [
+    "READ_CHUNK",
+    "AddressFamily",
+    "ConnectFailed",
+    "ConnectTimedOut",
+    "ConnectionLost",
+    "ConnectionRefusedByHost",
+    "HostUnreachable",
+    "NotConnected",
+    "ReplyTimedOut",
+    "ServerProtocolError",
+    "SmtpConnection",
+    "SmtpError",
+    "StreamBufferMissing",
+    "Timeouts",
+    "TlsFailed",
+]
+
 READ_CHUNK = 65536
-
-
-class AddressFamily(Enum):
-    ANY = "any"
-    IPV4 = "ipv4"
-    IPV6 = "ipv6"
-
-    @property
-    def socket_family(self) -> int:
-        return {"any": socket.AF_UNSPEC, "ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}[
-            self.value
-        ]
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds to wait at each stage. RFC 5321 §4.5.3.2 asks real MTAs for minutes; a tester
-    that gives up sooner says so in its message."""
-
-    connect: float = 20.0
-    banner: float = 60.0
-    command: float = 60.0
-    quit: float = 1.0  # a server that ignores QUIT must not hold up leaving
-
-    @classmethod
-    def all(cls, seconds: float) -> Timeouts:
-        return cls(connect=seconds, banner=seconds, command=seconds, quit=min(seconds, 1.0))
-
-
-class SmtpError(Exception):
-    """Base of every error the dialogue can end in; ``str()`` is meant for a person."""
-
-
-class ConnectFailed(SmtpError, ConnectionError):
-    """The TCP connection could not be made."""
-
-
-class ConnectionRefusedByHost(ConnectFailed):
-    pass
-
-
-class HostUnreachable(ConnectFailed):
-    pass
-
-
-class ConnectTimedOut(ConnectFailed, TimeoutError):
-    pass
-
-
-class ConnectionLost(SmtpError, ConnectionError):
-    """The server closed or reset a connection that was up."""
-
-
-class ReplyTimedOut(SmtpError, TimeoutError):
-    """No complete reply before the timeout; the connection is closed afterwards."""
-
-
-class ServerProtocolError(SmtpError):
-    """The server sent something that is not an SMTP reply."""
-
-
-class NotConnected(SmtpError):
-    pass
-
-
-class TlsFailed(SmtpError):
-    """The TLS handshake failed (or STARTTLS was refused)."""
-
-
-def _connect_error(error: OSError, host: str, port: int) -> ConnectFailed:
-    where = f"{host} port {port}"
-    if isinstance(error, ConnectionRefusedError) or error.errno == errno.ECONNREFUSED:
-        return ConnectionRefusedByHost(
-            f"Connection to {where} refused: the host answered, but nothing accepts connections "
-            "on that port (no mail server running, or a firewall rejecting)."
-        )
-    if error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL):
-        return HostUnreachable(
-            f"{where} is unreachable ({error.strerror}): no route from this machine. Check "
-            "this machine's network, the address family (IPv4/IPv6) and the source address."
-        )
-    return ConnectFailed(f"Could not connect to {where}: {error.strerror or error}.")
-
-
-def _family_mismatch(host: str, family: AddressFamily) -> str | None:
-    """A plain sentence when an address literal cannot be reached over the chosen family."""
-    try:
-        version = ipaddress.ip_address(host.strip("[]")).version
-    except ValueError:
-        return None  # a name: the resolver picks an address of the right family
-    if family is AddressFamily.IPV4 and version == 6:
-        return f"{host} is an IPv6 address, but IPv4 only was asked for (--ipv4)."
-    if family is AddressFamily.IPV6 and version == 4:
-        return f"{host} is an IPv4 address, but IPv6 only was asked for (--ipv6)."
-    return None
-
-
-def _reason(error: BaseException) -> str:
-    """An exception in words, never empty (``str(ssl.SSLError())`` is "()")."""
-    from smtp_tui.core.tls import error_reason
-
-    return error_reason(error).rstrip(".")
-
-
-class StreamBufferMissing(RuntimeError):
-    """asyncio no longer keeps unread bytes where the STARTTLS defence looks for them."""
-
-
-def _stream_buffer(reader: asyncio.StreamReader) -> bytearray:
-    """The bytes asyncio has received but nobody has read yet.
-
-    ``StreamReader`` keeps them in the private ``_buffer``; the STARTTLS defence must empty
-    it before the handshake (CVE-2011-0411), so if a Python release changes that, fail
-    loudly here instead of letting injected bytes through silently."""
-    buffer = getattr(reader, "_buffer", None)
-    if not isinstance(buffer, bytearray):
-        raise StreamBufferMissing(
-            "asyncio.StreamReader has no _buffer bytearray in this Python: the STARTTLS "
-            "defence cannot empty the receive buffer, so STARTTLS is refused."
-        )
-    return buffer
 
 
 class SmtpConnection:
@@ -153,14 +71,13 @@ class SmtpConnection:
     def __init__(self, transcript: Transcript, *, timeouts: Timeouts | None = None) -> None:
         self.transcript = transcript
         self.timeouts = timeouts or Timeouts()
-        self.parser = ReplyParser()
+        self._reading = ReplyReading(transcript)
         self.keywords: dict[str, str] = {}
         self.peer: tuple[str, int] | None = None
         self.local: tuple[str, int] | None = None  # the source address really used
         self.tls = False
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
-        self._ready: list[Reply | ProtocolError] = []
         self._lock = asyncio.Lock()
         self.connected_at: float | None = None
         self.banner_seconds: float | None = None
@@ -187,7 +104,7 @@ class SmtpConnection:
         if label and label != host:
             shown = f"{label} [{host}]"
         self.transcript.info(f"Connecting to {shown} port {port} ...")
-        mismatch = _family_mismatch(host, family)
+        mismatch = family_mismatch(host, family)
         if mismatch:
             raise self._fail(ConnectFailed(mismatch))
         local_addr = (source, 0) if source else None
@@ -203,19 +120,15 @@ class SmtpConnection:
                     limit=READ_CHUNK,
                 )
         except TimeoutError:
-            raise self._fail(
-                ConnectTimedOut(
-                    f"No answer from {shown} port {port} within {self.timeouts.connect:g} s. "
-                    "Packets are being dropped: typical of an outbound port 25 block by your own "
-                    "network, ISP or cloud provider, or of a host that is down."
-                )
-            ) from None
+            raise self._fail(connect_timed_out(shown, port, self.timeouts.connect)) from None
         except ssl.SSLError as error:
             raise self._fail(
-                TlsFailed(f"The TLS handshake with {shown} port {port} failed: {_reason(error)}.")
+                TlsFailed(
+                    f"The TLS handshake with {shown} port {port} failed: {error_reason(error)}."
+                )
             ) from None
         except OSError as error:
-            raise self._fail(_connect_error(error, shown, port)) from None
+            raise self._fail(connect_error(error, shown, port)) from None
         self._reader, self._writer = reader, writer
         self.connected_at = time.monotonic()
         peer = writer.get_extra_info("peername")
@@ -274,82 +187,39 @@ class SmtpConnection:
         """Wait for the next complete reply (the whole reply must arrive within ``timeout``)."""
         if self._reader is None:
             raise NotConnected("Not connected.")
-        paused = time.monotonic()
+        reading = self._reading
+        reading.begin(tls=self.tls)
         try:
             async with asyncio.timeout(timeout):
-                while not self._ready:
+                while not reading.ready:
                     try:
                         data = await self._reader.read(READ_CHUNK)
                     except (ConnectionError, OSError) as error:
                         await self._abort()
-                        raise self._fail(
-                            ConnectionLost(
-                                f"The connection was reset while waiting for {waiting_for} "
-                                f"({error})."
-                            )
-                        ) from None
+                        raise self._fail(reading.reset(waiting_for, error)) from None
                     if not data:
-                        self._ready += self.parser.feed_eof()
-                        if not self._ready:
+                        lost = reading.end_of_stream(waiting_for, tls=self.tls)
+                        if lost is not None:
                             await self._abort()
-                            hint = (
-                                " It accepted the connection and hung up at once: it refuses "
-                                "you, or it is overloaded."
-                                if waiting_for.startswith("the greeting")
-                                else ""
-                            )
-                            raise self._fail(
-                                ConnectionLost(
-                                    f"The server closed the connection while we waited for "
-                                    f"{waiting_for}.{hint}"
-                                )
-                            )
+                            raise self._fail(lost)
                         break
-                    self._ready += self.parser.feed(data)
-                    if not self._ready:
+                    taking = time.monotonic()
+                    if not reading.take(data, tls=self.tls):
                         # A reply of many chunks (a flood): read() does not yield while its
-                        # buffer holds data, and the screen shares this loop. Yield after each
-                        # chunk, and every 20 ms of reading pause 2 ms, so that a key press
-                        # goes through all of the screen's steps at once (issue 15).
-                        if time.monotonic() - paused < 0.02:
-                            await asyncio.sleep(0)
-                        else:
-                            await asyncio.sleep(0.002)
-                            paused = time.monotonic()
+                        # buffer holds data, and the screen shares this loop. After each
+                        # chunk, wait as long as taking it in took (parsing, journaling,
+                        # showing), so a flood gets at most about half of the loop's time and
+                        # a key press goes through the screen's steps meanwhile (issue 15).
+                        await asyncio.sleep(time.monotonic() - taking)
         except TimeoutError:
-            partial = " (part of a reply had arrived)" if self.parser.has_partial else ""
+            timed_out = reading.timed_out(timeout, waiting_for)
             await self._abort()
-            raise self._fail(
-                ReplyTimedOut(
-                    f"No complete answer within {timeout:g} s while waiting for {waiting_for}"
-                    f"{partial}. The connection was closed, since the dialogue is out of step."
-                )
-            ) from None
-        event = self._ready.pop(0)
-        if isinstance(event, ProtocolError):
-            shown = sanitize_bytes(event.raw.rstrip(b"\r\n"))
-            self.transcript.add(EventKind.RECEIVED, shown, tls=self.tls)
+            raise self._fail(timed_out) from None
+        reply = reading.next_reply()
+        if isinstance(reply, SmtpError):
             await self._abort()
-            raise self._fail(
-                ServerProtocolError(
-                    f"The server sent something that is not an SMTP reply: {event.reason}. "
-                    "The connection was closed."
-                )
-            )
-        self._record_reply(event)
-        return event
-
-    def _record_reply(self, reply: Reply) -> None:
-        for line in reply.display_lines():
-            self.transcript.add(EventKind.RECEIVED, line, tls=self.tls)
-        if reply.bare_lf:
-            self.transcript.warning(
-                "The server ended lines with a bare LF instead of CR LF (RFC 5321 §2.3.8)."
-            )
-        if reply.long_lines_cut:
-            self.transcript.warning("A reply line over 4 KiB was cut.")
-        if reply.lines_cut:
-            self.transcript.warning(f"The reply was cut: {reply.lines_cut} more lines dropped.")
+            raise self._fail(reply)
+        return reply
 
     def _fail(self, error: SmtpError) -> SmtpError:
         self.transcript.error(str(error))
@@ -357,8 +227,7 @@ class SmtpConnection:
 
     async def _abort(self) -> None:
         writer, self._writer, self._reader = self._writer, None, None
-        self._ready.clear()
-        self.parser.reset()
+        self._reading.discard()
         if writer is not None:
             writer.close()
             with contextlib.suppress(Exception):
@@ -379,9 +248,8 @@ class SmtpConnection:
 
     def buffered_bytes(self) -> int:
         """Bytes received but not yet taken as a reply (parser and stream buffer)."""
-        pending = sum(len(event.raw) for event in self._ready)
-        stream = len(_stream_buffer(self._reader)) if self._reader is not None else 0
-        return pending + self.parser.buffered_bytes + stream
+        stream = len(stream_buffer(self._reader)) if self._reader is not None else 0
+        return self._reading.buffered_bytes + stream
 
     async def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> int:
         """Upgrade the live connection to TLS after a 220 to STARTTLS.
@@ -394,12 +262,11 @@ class SmtpConnection:
             raise NotConnected("Not connected.")
         try:
             discarded = self.buffered_bytes()
-            _stream_buffer(self._reader).clear()
+            stream_buffer(self._reader).clear()
         except StreamBufferMissing as error:
             await self._abort()
             raise self._fail(TlsFailed(str(error))) from None
-        self._ready.clear()
-        self.parser.reset()
+        self._reading.discard()
         if discarded:
             self.transcript.warning(
                 f"The server sent {discarded} bytes after its 220 and before the TLS handshake. "
@@ -414,7 +281,9 @@ class SmtpConnection:
             raise self._fail(TlsFailed("The TLS handshake did not finish in time.")) from None
         except (ssl.SSLError, ConnectionError, OSError) as error:
             await self._abort()
-            raise self._fail(TlsFailed(f"The TLS handshake failed: {_reason(error)}.")) from None
+            raise self._fail(
+                TlsFailed(f"The TLS handshake failed: {error_reason(error)}.")
+            ) from None
         self.tls = True
         self.keywords = {}
         self.transcript.info(f"TLS started: {self.tls_version()}.")

@@ -6,7 +6,6 @@ REFUSED, timeout and unreachable resolvers apart, each with a sentence a person 
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 from dataclasses import dataclass
 from enum import Enum
@@ -130,6 +129,8 @@ async def query(
     resolver: dns.asyncresolver.Resolver, name: str | dns.name.Name, rdtype: str
 ) -> dns.resolver.Answer:
     """Resolve one name and type; every failure is raised as a DnsError."""
+    import asyncio
+
     import dns.exception
     import dns.name
     import dns.resolver
@@ -166,6 +167,8 @@ class HostAddresses:
 
 async def resolve_addresses(resolver: dns.asyncresolver.Resolver, host: str) -> HostAddresses:
     """A and AAAA of ``host`` looked up together; IPv4 first, in the resolver's order."""
+    import asyncio
+
     results = await asyncio.gather(
         query(resolver, host, "A"), query(resolver, host, "AAAA"), return_exceptions=True
     )
@@ -231,6 +234,8 @@ async def lookup_mx(domain: DomainName, resolver: dns.asyncresolver.Resolver) ->
     -> ``null_mx`` and no hosts. Raises DnsError for NXDOMAIN, SERVFAIL, timeouts, and when
     neither MX nor address records exist.
     """
+    import asyncio
+
     import dns.name
 
     try:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from smtp_tui.core.steps import Step, StepOutcome
 
 if TYPE_CHECKING:
-    from smtp_tui.core.connection import SmtpError
     from smtp_tui.core.probes import PortProbe  # probes load TLS and cryptography
     from smtp_tui.core.session import TestSession
+    from smtp_tui.core.smtp_errors import SmtpError
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Evidence:
 
 
 def _failure_word(error: SmtpError) -> str:
-    from smtp_tui.core.connection import ConnectionRefusedByHost, ConnectTimedOut
+    from smtp_tui.core.smtp_errors import ConnectionRefusedByHost, ConnectTimedOut
 
     if isinstance(error, ConnectionRefusedByHost):
         return "refused"

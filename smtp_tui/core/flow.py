@@ -5,28 +5,36 @@ and the verdict. A front end asks it what to offer (:attr:`GuidedRun.stage`,
 :meth:`GuidedRun.prefill`, :attr:`GuidedRun.offers`), hands it what the user typed
 (:meth:`GuidedRun.submit`) and shows the :class:`StepOutcome` it returns. Where the front
 ends differ (plain mode tries the next MX by itself, the screen offers it on F6), that is a
-:class:`FlowPolicy`, not a second copy of the rules.
+:class:`~smtp_tui.core.flow_choices.FlowPolicy`, not a second copy of the rules.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError
-from smtp_tui.core.commands import CommandCheck, check_command, command_verb, ehlo, helo, rcpt_to
-from smtp_tui.core.connection import ConnectFailed, ConnectTimedOut, SmtpError
-from smtp_tui.core.dns import DnsError, MxHost, make_resolver
+from smtp_tui.core.commands import command_verb, helo, rcpt_to
+from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.evidence import Evidence, SenderFindings, snapshot
+from smtp_tui.core.flow_choices import (
+    AUTOMATIC,
+    OFFER,
+    FlowPolicy,
+    Offer,
+    blocking_socket_will_do,
+    parse_host_port,
+    starts_without_dns,
+    wants_sender_check,
+)
+from smtp_tui.core.flow_inputs import RunInputs
 from smtp_tui.core.journal import Journal, open_journal
-from smtp_tui.core.numbers import NumberError, parse_port
+from smtp_tui.core.loopless import cancellations, on_a_loop
 from smtp_tui.core.options import (
     LabPorts,
     SessionOptions,
@@ -38,13 +46,29 @@ from smtp_tui.core.options import (
 )
 from smtp_tui.core.sending_side import SendingSide
 from smtp_tui.core.session import TestSession
+from smtp_tui.core.smtp_errors import ConnectFailed, ConnectTimedOut, SmtpError
 from smtp_tui.core.steps import Step, StepBook, StepOutcome, StepStatus
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
 from smtp_tui.core.verdict import Verdict, judge
 
+# Re-exported: the front ends and the tests import the choices from here.
+__all__ = [
+    "AUTOMATIC",
+    "OFFER",
+    "FlowPolicy",
+    "GuidedRun",
+    "Offer",
+    "blocking_socket_will_do",
+    "parse_host_port",
+    "starts_without_dns",
+    "wants_sender_check",
+]
+
 # The blacklists, the sending side, the port probes (TLS, cryptography) and the exports are
 # imported where they are used, so a plain check loads only what it runs (issue 15).
 if TYPE_CHECKING:
+    import dns.asyncresolver
+
     from smtp_tui.core.bounce import BouncedRecipient
     from smtp_tui.core.dnsbl import ZoneResult
     from smtp_tui.core.dnsbl_catalogue import Zone
@@ -52,38 +76,12 @@ if TYPE_CHECKING:
     from smtp_tui.core.sender import PublicAddress, SenderReport
 
 
-class Offer(Enum):
-    """What the user may do besides sending the offered command (each has a key on the
-    screen; plain mode takes them by itself where its policy says so)."""
-
-    NEXT_MX = "next-mx"
-    HELO = "helo"
-    PROBE_PORTS = "probe-ports"
-    STARTTLS = "starttls"
-    DATA = "test-message"
-
-
-@dataclass(frozen=True)
-class FlowPolicy:
-    """Where the front ends differ: do a thing by itself, or offer it."""
-
-    next_mx: bool = False  # an MX cannot be reached: try the next one by itself
-    helo_fallback: bool = False  # EHLO not understood (500/502): send HELO by itself
-    probe_ports: bool = False  # port 25 failed everywhere: probe 587 and 465 by itself
-    starttls: bool = False  # take STARTTLS after EHLO (and fail when it is not offered)
-    data: bool = False  # send the test message after RCPT TO by itself
-    tls_on_connect: bool = False  # TLS from the first byte, whatever the port
-    discover_ip: bool = False  # find the sending IP through DNS when none is configured
-
-
-AUTOMATIC = FlowPolicy(next_mx=True, helo_fallback=True, probe_ports=True)
-OFFER = FlowPolicy(discover_ip=True)
-
 _MAX_ATTEMPTS = 16  # addresses tried in one fail-over: an MX set can be long
 
 
-class GuidedRun:
-    """One guided session: the steps in order, the choices around them, and the verdict."""
+class GuidedRun(RunInputs):
+    """One guided session: the steps in order, the choices around them, and the verdict.
+    (What each input starts with comes from :class:`~smtp_tui.core.flow_inputs.RunInputs`.)"""
 
     def __init__(self, options: SessionOptions, policy: FlowPolicy = OFFER) -> None:
         self.options = options
@@ -130,14 +128,20 @@ class GuidedRun:
         self.sending.discovery = (lab_provider,)
 
     def open(self) -> str | None:
-        """Make the resolver and the session; returns an error to show, or None."""
-        try:
-            resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
-        except DnsError as error:
-            return str(error)
+        """Make the resolver and the session; returns an error to show, or None.
+
+        A run that looks nothing up at the start (--server with an address, no sending-side
+        check) makes its resolver on first use instead, so it never loads dnspython."""
+        resolver: dns.asyncresolver.Resolver | None = None
+        if not self.looks_nothing_up():
+            try:
+                resolver = self._make_resolver()
+            except DnsError as error:
+                return str(error)
         self.session = TestSession(
             self.transcript,
             resolver,
+            make_resolver=self._make_resolver,
             timeouts=self.options.timeouts,
             family=self.options.family,
             source=self.options.source,
@@ -148,6 +152,13 @@ class GuidedRun:
         if self.options.server:
             self._skip_mx_lookup()
         return None
+
+    def _make_resolver(self) -> dns.asyncresolver.Resolver:
+        return make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
+
+    def looks_nothing_up(self) -> bool:
+        """True when the run starts without DNS (see :func:`starts_without_dns`)."""
+        return starts_without_dns(self.options, self.policy)
 
     def _skip_mx_lookup(self) -> None:
         """--server: step 1 is done by the user's choice of host."""
@@ -174,7 +185,7 @@ class GuidedRun:
     @property
     def wants_sender_check(self) -> bool:
         """The sending IP is checked when it is known, or when the policy may discover it."""
-        return bool(self.options.ip) or self.policy.discover_ip or self.options.demo
+        return wants_sender_check(self.options, self.policy)
 
     async def sending_address(self) -> PublicAddress:
         """--ip or the config's, else found through DNS (DiscoveryFailed if not)."""
@@ -258,18 +269,9 @@ class GuidedRun:
     def policy_standing(self, host: str | None) -> list[str]:
         """How ``host``'s certificate stands against what its domain publishes (MTA-STS,
         DANE), for the STARTTLS step; empty until the policy check has run."""
-        report = self.policy_report
-        if report is None or host is None:
-            return []
-        name = host.lower().rstrip(".")
-        check = next((mx for mx in report.mx if mx.host.lower().rstrip(".") == name), None)
-        if check is None:
-            return [f"Published policy: {name} is not among the MX hosts the policy check saw."]
-        sts = check.mta_sts.value if check.mta_sts else "could not tell"
-        dane = check.dane.value if check.dane else "could not tell"
-        lines = [f"Against the published policy: MTA-STS {sts}; DANE {dane}."]
-        lines += [f"! {problem}" for problem in check.problems]
-        return lines
+        from smtp_tui.core.policy_standing import standing_lines
+
+        return standing_lines(self.policy_report, host)
 
     async def check_policy(self) -> PolicyReport | None:
         """MTA-STS, DANE and TLS-RPT of the domain, against what its MX hosts present."""
@@ -300,87 +302,6 @@ class GuidedRun:
         if self.session is None:
             return False
         return self.finished or any(o.failed for o in self.book.records.values())
-
-    # --- what each input starts with -------------------------------------------------------
-
-    def recipient(self) -> str:
-        if self.options.rcpt_to:
-            return self.options.rcpt_to
-        session = self.session
-        if session and session.recipient:
-            return session.recipient.text
-        if session and session.domain:
-            return f"postmaster@{session.domain.ascii}"
-        if self.options.target and "@" in self.options.target:
-            return self.options.target
-        return "postmaster@example.com"
-
-    def usable_hosts(self) -> list[MxHost]:
-        return self.session.usable_hosts() if self.session else []
-
-    def next_host(self) -> MxHost | None:
-        """The MX to offer: the chosen one, else the first usable one."""
-        hosts = self.usable_hosts()
-        for host in hosts:
-            if host.host == self.chosen_host:
-                return host
-        return hosts[0] if hosts else None
-
-    def connect_target(self) -> tuple[str, int]:
-        if self.options.server and self.chosen_host is None:
-            return parse_server(self.options.server, self.options.port)
-        host = self.next_host()
-        return (host.host if host else "", self.options.port)
-
-    def prefill(self, step: Step | None) -> str:
-        """The command shown, ready to send, for ``step`` (None: the free command line)."""
-        if step is None or step is Step.DATA:
-            return ""
-        if step is Step.STARTTLS:
-            return "STARTTLS"
-        if Offer.HELO in self.offers and step is Step.EHLO:
-            return helo(effective_helo(self.options))
-        if step in self.last_text and step is not Step.CONNECT:
-            return self.last_text[step]
-        if step is Step.MX:
-            return self.options.target or ""
-        if step is Step.CONNECT:
-            host, port = self.connect_target()
-            return f"{host} {port}" if host else ""
-        if step is Step.EHLO:
-            return ehlo(effective_helo(self.options))
-        if step is Step.MAIL:
-            return mail_from_command(self.options)
-        return rcpt_to(self.recipient())
-
-    def check(self, step: Step | None, text: str) -> CommandCheck | None:
-        """Validator result for a command input (None for steps 1 and 2, which are not SMTP)."""
-        if step in (Step.MX, Step.CONNECT, Step.DATA):
-            return None
-        smtputf8 = bool(self.session and "SMTPUTF8" in self.session.keywords)
-        return check_command(text, smtputf8=smtputf8)
-
-    def port_heading(self) -> str:
-        """The port really used for step 2, in words."""
-        port = self.connect_target()[1]
-        if self.options.demo and port == self.lab_port(25):
-            return f"port {port}, the lab's stand-in for 25"
-        return f"port {port}"
-
-    def lab_port(self, port: int) -> int:
-        """In the practice lab, 25, 587 and 465 mean the lab's stand-ins for them."""
-        if self.options.demo:
-            stand_ins = {
-                25: self.options.port,
-                587: self.options.submission_port,
-                465: self.options.smtps_port,
-            }
-            return stand_ins.get(port, port)
-        return port
-
-    def implicit_tls(self, port: int) -> bool:
-        """TLS from the first byte: port 465 (or the lab's stand-in for it), or the policy."""
-        return port in (465, self.options.smtps_port)
 
     # --- doing it --------------------------------------------------------------------------
 
@@ -421,7 +342,7 @@ class GuidedRun:
         assert self.session is not None
         try:
             outcome = await self._run(step, text)
-        except asyncio.CancelledError:
+        except cancellations():
             raise
         except InputError as error:
             return StepOutcome(step, problem=str(error))
@@ -439,10 +360,12 @@ class GuidedRun:
         from smtp_tui.core.block_claim import find_block_claim
 
         claim = find_block_claim(text)
-        if claim is None or self.session is None:
+        session = self.session
+        if claim is None or session is None:
             return
         try:
-            line = await self.sending.check_claim(claim, self.session.resolver)
+            # DNS needs asyncio: under the loopless driver, on a loop of its own.
+            line = await on_a_loop(lambda: self.sending.check_claim(claim, session.resolver))
         except Exception as error:  # the claim is a bonus: failing to check it is said
             self.transcript.warning(f"Could not check the server's claim: {error}")
             return
@@ -653,7 +576,8 @@ class GuidedRun:
         ports = [(self.options.submission_port, False), (self.options.smtps_port, True)]
         ports = [(port, tls) for port, tls in ports if port != session.port]
         timeout = min(self.options.timeouts.connect, 8.0)
-        probes = await session.probe_other_ports(address, ports, timeout=timeout)
+        # The probes (and TLS on 465) need asyncio: under the loopless driver, on its own loop.
+        probes = await on_a_loop(lambda: session.probe_other_ports(address, ports, timeout=timeout))
         self.offers.discard(Offer.PROBE_PORTS)
         failures = session.connect_failures
         refused = not any(isinstance(error, ConnectTimedOut) for _, _, error in failures)
@@ -733,20 +657,3 @@ class GuidedRun:
         for line in closing_lines(self):
             journal.write_line(f"# {line}")
         journal.close()
-
-
-def parse_host_port(text: str, default_port: int) -> tuple[str, int]:
-    """``host port``, ``host:port`` or ``telnet host port`` -> (host, port)."""
-    words = text.split()
-    if words and words[0].lower() == "telnet":
-        words = words[1:]
-    if not words:
-        raise InputError("Give a host name or address to connect to, e.g. mx1.example.com 25.")
-    if len(words) > 2:
-        raise InputError("Give a host and a port only, e.g. mx1.example.com 25.")
-    if len(words) == 2:
-        try:
-            return words[0], parse_port(words[1])
-        except NumberError as error:
-            raise InputError(str(error)) from None
-    return parse_server(words[0], default_port)

@@ -1,7 +1,9 @@
 """Write the transcript to disk line by line as it happens.
 
 Each event is written straight to the operating system, so a dropped SSH session or ``kill -9``
-leaves everything up to that moment in the file. (The operating system keeps written data when
+leaves everything up to that moment in the file. The lines of a flood that the session does
+not keep in memory (:meth:`Transcript.archive`) are written the same way, one write per chunk
+received. (The operating system keeps written data when
 a process dies; only a power cut could lose the last lines, which ``fsync`` per line would cost
 too much to guard against.)
 
@@ -18,13 +20,12 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from smtp_tui.core.transcript import Transcript, TranscriptEvent
+from smtp_tui.core.transcript import ArchivedLines, Transcript, TranscriptEvent
 
 PRIVATE_FOLDER_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -119,6 +120,8 @@ def write_private_file(folder: Path, stem: str, suffix: str, text: str, *, ours:
 def spare_folder() -> Path:
     """Where files go when the state folder cannot be written: ``<tmp>/smtp-tui-<uid>``
     (private; a folder of that name planted by another user is refused)."""
+    import tempfile  # random, shutil, bz2, lzma: only when the state folder fails
+
     return Path(tempfile.gettempdir()) / f"smtp-tui-{os.getuid()}"
 
 
@@ -207,8 +210,21 @@ class Journal:
         stamp = event.wall.isoformat(timespec="milliseconds")
         self.write_line(f"{stamp} {event.marker}{event.text}")
 
+    def record_archived(self, batch: ArchivedLines) -> None:
+        """Lines kept nowhere else (a flood's): one write for the batch, each line stamped
+        with the time the batch arrived, in the same format as :meth:`record`."""
+        if self._fd is None:
+            return
+        head = f"{batch.wall.isoformat(timespec='milliseconds')} {batch.marker}"
+        data = "".join(f"{head}{text}\n" for text in batch.texts)
+        try:
+            _write_all(self._fd, data.encode("utf-8", errors="surrogateescape"))
+        except OSError as error:
+            self._fail("writing to", error)
+
     def attach(self, transcript: Transcript) -> None:
-        """Write a header, the events so far, then every new event as it happens."""
+        """Write a header, the events so far, then every new event (and every archived line,
+        see :meth:`Transcript.archive`) as it happens."""
         meta = transcript.meta
         self.write_line(
             f"# smtp-tui {meta.version} on {meta.ran_on or '?'} target {meta.target or '?'} "
@@ -217,6 +233,7 @@ class Journal:
         for event in transcript.events:
             self.record(event)
         transcript.subscribe(self.record)
+        transcript.subscribe_archive(self.record_archived)
 
     def close(self) -> None:
         if self._fd is None:

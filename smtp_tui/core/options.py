@@ -12,7 +12,7 @@ from typing import Protocol
 
 from smtp_tui.core.addresses import InputError, parse_address, parse_domain
 from smtp_tui.core.config import Config
-from smtp_tui.core.connection import AddressFamily, Timeouts
+from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
 from smtp_tui.core.numbers import PORT_RANGE, NumberError, check_seconds, parse_port, shown
 from smtp_tui.exit_codes import QUIT_AFTER  # noqa: F401  (re-exported)

@@ -51,6 +51,7 @@ class PolicySettings:
     cafile: str | None = None
     helo: str = "localhost"
     timeouts: Timeouts = PROBE_TIMEOUTS  # the session's own limits when run beside it
+    https_timeout: float = 10.0  # the whole policy fetch, per address of the policy host
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class _Answer:
     values: tuple[str, ...]
     authenticated: bool
     signed: bool
+    canonical: str = ""  # the name at the end of any CNAME chain
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class _MxFacts:
     dane_applies: bool
     dane_note: str
     answers: list[_Answer]
+    expanded: str | None = None  # the MX name's CNAME target, when it is an alias
 
 
 async def _ask(resolver: dns.asyncresolver.Resolver, name: str, rdtype: str) -> _Answer:
@@ -82,6 +85,7 @@ async def _ask(resolver: dns.asyncresolver.Resolver, name: str, rdtype: str) -> 
         tuple(rdata.to_text() for rdata in answer),
         bool(response.flags & dns.flags.AD),
         any(rrset.rdtype == dns.rdatatype.RRSIG for rrset in response.answer),
+        answer.canonical_name.to_text(omit_final_dot=True).lower(),
     )
 
 
@@ -137,6 +141,15 @@ async def _check_mx(
     (addresses, addresses_authenticated, answers), tlsa = await asyncio.gather(
         _addresses(resolver, host), lookup_tlsa(resolver, host, 25)
     )
+    expanded = _expanded_name(answers, host)
+    if expanded and addresses_authenticated:
+        # RFC 7672 §2.2.2: for an alias whose chain is secure, TLSA is looked up at the
+        # CNAME-expanded name first, and at the MX name only when there is none there.
+        # The MX name's own look-up went out alongside the addresses, so this costs one
+        # dependent round trip only for aliases.
+        at_target = await lookup_tlsa(resolver, expanded, 25)
+        if at_target.records or at_target.problem:
+            tlsa = at_target
     probes = await asyncio.gather(
         *(
             probe_address(
@@ -164,7 +177,16 @@ async def _check_mx(
         note = "the MX host's addresses are not DNSSEC-authenticated, so DANE does not apply"
     elif tlsa.problem:
         note = f"the TLSA look-up failed: {tlsa.problem}"
-    return _MxFacts(preference, host, tuple(probes), tlsa, applies, note, answers)
+    return _MxFacts(preference, host, tuple(probes), tlsa, applies, note, answers, expanded)
+
+
+def _expanded_name(answers: list[_Answer], host: str) -> str | None:
+    """The name a CNAME'd MX host leads to (None when it is no alias)."""
+    wanted = host.rstrip(".").lower()
+    for answer in answers:
+        if answer.canonical and answer.canonical != wanted:
+            return answer.canonical
+    return None
 
 
 def _judge_mx(facts: _MxFacts, domain: str, policy: StsPolicy | None) -> MxCheck:
@@ -184,7 +206,9 @@ def _judge_mx(facts: _MxFacts, domain: str, policy: StsPolicy | None) -> MxCheck
             elif probe.starttls and not probe.chain:
                 dane, reason = DaneStatus.MISMATCH, probe.problem or "the TLS handshake failed"
             elif probe.chain:
-                outcome = match_chain(tlsa.records, probe.chain, (host, domain))
+                # DANE-TA names (RFC 7672 §3.2.3): the MX name, its expansion, the domain.
+                names = (host, facts.expanded, domain) if facts.expanded else (host, domain)
+                outcome = match_chain(tlsa.records, probe.chain, names)
                 dane, reason = outcome.status, f"{probe.address}: {outcome.reason}"
         else:
             dane = DaneStatus.INSECURE if tlsa.records else DaneStatus.NONE
@@ -253,7 +277,9 @@ async def _policy(
     if record.problem:
         return record, None, record.problem
     try:
-        policy = await fetch_policy(host, port=settings.https_port, trust=trust)
+        policy = await fetch_policy(
+            host, port=settings.https_port, trust=trust, timeout=settings.https_timeout
+        )
     except PolicyError as error:
         return record, None, str(error)
     return record, policy, None

@@ -7,6 +7,11 @@ that carries the raw bytes, so the session can show it and go on (or stop) as it
 Hostile servers cannot exhaust memory: a line longer than :data:`MAX_LINE_BYTES` is cut and
 the rest of it discarded, and a reply longer than :data:`MAX_REPLY_LINES` keeps only its first
 lines (both are reported on the reply).
+
+A parser made with ``record_lines=True`` also hands out every line as it is taken (see
+:class:`ArrivedLines` and :meth:`ReplyParser.take_lines`), including the lines beyond a
+reply's kept ones, so that a journal can hold all of a 100,000-line flood while the
+:class:`Reply` (and the memory behind it) stays bounded.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from smtp_tui.core.sanitize import sanitize_bytes
+from smtp_tui.core.sanitize import is_printable_ascii_lines, sanitize_bytes, sanitize_text
 
 MAX_LINE_BYTES = 4096
 MAX_REPLY_LINES = 1000
+# Lines of one reply handed out by a recording parser (for the journal): issue 15's flood of
+# 100,000 lines is taken whole, with room to spare (about 36 MB of journal at this cap); an
+# endless flood would otherwise fill the disk at ~10 MB/s until the timeout.
+MAX_JOURNALED_LINES = 250_000
 
 # RFC 5321: Reply-code = %x32-35 %x30-35 %x30-39
 _CODE = re.compile(rb"^([2-5][0-5][0-9])")
@@ -51,10 +60,11 @@ class Reply:
         """All text lines joined with newlines (enhanced code left in place)."""
         return "\n".join(self.lines)
 
-    def display_lines(self) -> list[str]:
-        """The reply as the server wrote it, one string per line, sanitized."""
+    def display_lines(self, limit: int | None = None) -> list[str]:
+        """The reply as the server wrote it, one string per line, sanitized; the first
+        ``limit`` lines only, if given (a panel that shows a dozen of a thousand)."""
         shown: list[str] = []
-        for index, line in enumerate(self.lines):
+        for index, line in enumerate(self.lines[:limit]):
             last = index == len(self.lines) - 1
             sep = " " if last else "-"
             shown.append(f"{self.code}{sep}{line}" if line or not last else f"{self.code}")
@@ -70,6 +80,21 @@ class ProtocolError:
 
 
 ParserEvent = Reply | ProtocolError
+
+
+@dataclass(frozen=True)
+class ArrivedLines:
+    """Received lines, sanitized, as the server wrote them (``"250-SIZE 1000"``).
+
+    ``reply`` counts the events (replies and errors) the parser finished before these lines'
+    own, so lines can be recorded in step with the replies they belong to. ``kept`` is False
+    for the lines beyond a reply's :data:`MAX_REPLY_LINES`: they are in no :class:`Reply`, and
+    a front end keeps them out of memory (the journal writes them).
+    """
+
+    reply: int
+    kept: bool
+    texts: tuple[str, ...]
 
 
 def parse_enhanced(text: str, code: int) -> str | None:
@@ -99,14 +124,26 @@ class ReplyParser:
     """
 
     def __init__(
-        self, *, max_line_bytes: int = MAX_LINE_BYTES, max_reply_lines: int = MAX_REPLY_LINES
+        self,
+        *,
+        max_line_bytes: int = MAX_LINE_BYTES,
+        max_reply_lines: int = MAX_REPLY_LINES,
+        record_lines: bool = False,
+        max_journaled_lines: int = MAX_JOURNALED_LINES,
     ) -> None:
+        """``record_lines``: keep every line taken for :meth:`take_lines` (whoever asks for
+        them must take them after each :meth:`feed`, or they pile up), up to
+        ``max_journaled_lines`` lines of one reply."""
         self._max_line = max_line_bytes
         self._max_lines = max_reply_lines
         self._buffer = bytearray()
         self._discarding = False  # inside the tail of an over-long line
         self._pending = _Pending()
         self._beyond_cap: dict[int, re.Pattern[bytes]] = {}  # code -> its continuation lines
+        self._record = record_lines
+        self._max_journaled = max_journaled_lines
+        self._arrived: list[ArrivedLines] = []
+        self._finished = 0  # events finished since the last reset: the next line's ``reply``
 
     @property
     def buffered_bytes(self) -> int:
@@ -119,10 +156,22 @@ class ReplyParser:
         return bool(self._buffer) or self._pending.code is not None
 
     def reset(self) -> None:
-        """Forget everything buffered (after STARTTLS, for instance)."""
+        """Forget everything buffered (after STARTTLS, for instance); line numbering restarts
+        (the next line's ``reply`` is 0)."""
         self._buffer.clear()
         self._discarding = False
         self._pending = _Pending()
+        self._arrived.clear()
+        self._finished = 0
+
+    def take_lines(self) -> list[ArrivedLines]:
+        """The lines taken since the last call, in order (empty unless ``record_lines``)."""
+        arrived, self._arrived = self._arrived, []
+        return arrived
+
+    def _arrive(self, kept: bool, texts: tuple[str, ...]) -> None:
+        if self._record:
+            self._arrived.append(ArrivedLines(self._finished, kept, texts))
 
     def feed(self, data: bytes) -> list[ParserEvent]:
         """Take more bytes; return the replies and errors they complete, in order."""
@@ -167,8 +216,13 @@ class ReplyParser:
     def feed_eof(self) -> list[ParserEvent]:
         """The server closed the connection: report any unfinished reply."""
         leftover = bytes(self._pending.raw) + bytes(self._buffer)
-        self.reset()
+        if self._buffer:  # an unfinished last line: the lines before it were handed out
+            self._arrive(True, (sanitize_bytes(bytes(self._buffer), max_chars=self._max_line),))
+        self._buffer.clear()
+        self._discarding = False
+        self._pending = _Pending()
         if leftover:
+            self._finished += 1
             return [ProtocolError("connection closed in the middle of a reply", leftover)]
         return []
 
@@ -197,7 +251,11 @@ class ReplyParser:
         lines = buffer.count(b"\n", start, end)
         if buffer.count(b"\r\n", start, end) < lines:
             pending.bare_lf = True
+        room = self._max_journaled - len(pending.lines) - pending.lines_cut
         pending.lines_cut += lines
+        if self._record and room > 0:
+            block = _block_lines(bytes(buffer[start:end]), self._max_line)
+            self._arrive(False, block[:room])
         return end
 
     def _take_line(self, raw_line: bytes, *, cut: bool = False) -> ParserEvent | None:
@@ -237,9 +295,19 @@ class ReplyParser:
         if len(pending.raw) < self._max_line * 4:
             pending.raw += raw_line[: self._max_line * 4 - len(pending.raw)]
         if len(pending.lines) < self._max_lines:
-            pending.lines.append(sanitize_bytes(body[4:], max_chars=self._max_line))
+            text = sanitize_bytes(body[4:], max_chars=self._max_line)
+            pending.lines.append(text)
+            if self._record:
+                # As Reply.display_lines() writes it, but with the separator as sent.
+                if separator == b"-":
+                    shown = f"{code}-{text}"
+                else:
+                    shown = f"{code} {text}" if text else f"{code}"
+                self._arrive(True, (shown,))
         else:
             pending.lines_cut += 1
+            if self._record and len(pending.lines) + pending.lines_cut <= self._max_journaled:
+                self._arrive(False, (sanitize_bytes(body, max_chars=self._max_line),))
         if separator == b"-":
             return None
         return self._finish()
@@ -247,6 +315,7 @@ class ReplyParser:
     def _finish(self) -> Reply:
         pending = self._pending
         self._pending = _Pending()
+        self._finished += 1
         assert pending.code is not None
         first = pending.lines[0] if pending.lines else ""
         return Reply(
@@ -261,9 +330,27 @@ class ReplyParser:
         )
 
     def _error(self, reason: str, raw_line: bytes) -> ProtocolError:
+        self._arrive(True, (sanitize_bytes(raw_line.rstrip(b"\r\n"), max_chars=self._max_line),))
         raw = bytes(self._pending.raw) + raw_line
         self._pending = _Pending()
+        self._finished += 1
         return ProtocolError(reason, raw)
+
+
+def _block_lines(block: bytes, max_chars: int) -> tuple[str, ...]:
+    """Whole lines (each ending in LF, perhaps CR LF) -> their sanitized texts, in one decode.
+
+    A flood is mostly printable ASCII ending in CR LF: then the block is checked and split in
+    a few C-level passes, not line by line (its lines are no longer than ``max_chars``: the
+    caller's pattern bounds them)."""
+    if is_printable_ascii_lines(block):
+        return tuple(block[:-2].decode("ascii").split("\r\n"))
+    texts = block.decode("utf-8", errors="backslashreplace").split("\n")
+    texts.pop()  # the empty string after the last LF
+    return tuple(
+        sanitize_text(text[:-1] if text.endswith("\r") else text, max_chars=max_chars)
+        for text in texts
+    )
 
 
 def parse_ehlo_keywords(reply: Reply) -> dict[str, str]:

@@ -8,19 +8,21 @@ taken for absence: it is reported as "could not check", with the reason.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import dns.asyncresolver
-import dns.reversename
-
-from smtp_tui.core.dns import DnsError, DnsFailure, query
+from smtp_tui.core.dns import DnsError, DnsFailure
+from smtp_tui.core.dns_batch import DnsBatch, Reply
 from smtp_tui.core.sanitize import sanitize_text
+
+# dnspython is imported where a question is asked, so importing this module costs none.
+if TYPE_CHECKING:
+    import dns.asyncresolver
 
 MAX_PTR_NAMES = 10  # the same cap RFC 7208 §5.5 puts on PTR names; more is abuse
 ABSENT = (DnsFailure.NXDOMAIN, DnsFailure.NO_ANSWER)
@@ -137,26 +139,32 @@ def normalized_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Addre
 
 
 async def check_reverse_dns(
-    resolver: dns.asyncresolver.Resolver, ip: str, helo: str | None = None
+    resolver: dns.asyncresolver.Resolver | DnsBatch, ip: str, helo: str | None = None
 ) -> ReverseDns:
-    """PTR of ``ip``, then every PTR name's A (IPv4) or AAAA (IPv6) at once."""
+    """PTR of ``ip``, then every PTR name's A (IPv4) or AAAA (IPv6) at once.
+
+    Pass the run's :class:`DnsBatch` to share its socket with the blacklist sweep."""
+    import dns.reversename
+
+    batch = resolver if isinstance(resolver, DnsBatch) else DnsBatch(resolver)
     address = normalized_address(ip)
     family = "ipv4" if address.version == 4 else "ipv6"
     base = ReverseDns(str(address), family, helo=helo)
-    try:
-        answer = await query(resolver, dns.reversename.from_address(str(address)), "PTR")
-    except DnsError as error:
-        if error.kind in ABSENT:
+    reply = await batch.ask(dns.reversename.from_address(str(address)), "PTR")
+    if isinstance(reply, DnsError):
+        if reply.kind in ABSENT:
             return base
-        return _with(base, error=_short(error))
+        return _with(base, error=_short(reply))
     names = tuple(
         dict.fromkeys(
             sanitize_text(rdata.target.to_text(omit_final_dot=True), max_chars=255)
-            for rdata in answer
+            for rdata in reply
         )
     )[:MAX_PTR_NAMES]
     rdtype = "A" if family == "ipv4" else "AAAA"
-    found = await asyncio.gather(*(_forward(resolver, name, rdtype) for name in names))
+    # Every forward look-up leaves at once: one dependent round trip, however many names.
+    asked = [batch.ask(name, rdtype) for name in names]
+    found = [_forward(await answer) for answer in asked]
     confirmed = tuple(
         name
         for name, hit in zip(names, found, strict=True)
@@ -182,15 +190,11 @@ def _short(error: DnsError) -> str:
     return f"{error.rdtype} look-up of {error.name} failed: {error.kind.value}"
 
 
-async def _forward(
-    resolver: dns.asyncresolver.Resolver, name: str, rdtype: str
-) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address] | str:
+def _forward(reply: Reply) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address] | str:
     """The name's addresses of one family; a string says why the look-up failed."""
-    try:
-        answer = await query(resolver, name, rdtype)
-    except DnsError as error:
-        return set() if error.kind in ABSENT else _short(error)
-    return {ipaddress.ip_address(rdata.to_text()) for rdata in answer}
+    if isinstance(reply, DnsError):
+        return set() if reply.kind in ABSENT else _short(reply)
+    return {ipaddress.ip_address(rdata.to_text()) for rdata in reply}
 
 
 # ------------------------------------------------------------------ generic naming

@@ -32,6 +32,21 @@ _INVISIBLE = frozenset(
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 DEFAULT_MAX_CHARS = 4096
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def is_printable_ascii(text: str) -> bool:
+    """True when ``text`` is printable ASCII only (nothing to escape), checked at C speed:
+    ``bytes.translate`` deleting the printable bytes is several times faster than
+    ``str.isprintable`` on long texts (a flood's lines, checked in blocks)."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+
+
+def is_printable_ascii_lines(block: bytes) -> bool:
+    """True when ``block`` is whole lines of printable ASCII, each ending in CR LF."""
+    rest = block.translate(None, _PRINTABLE_ASCII)
+    pairs = len(rest) // 2
+    return rest == b"\r\n" * pairs and block.count(b"\r\n") == pairs and block.endswith(b"\n")
 
 
 def _escape_char(char: str) -> str:
@@ -79,7 +94,7 @@ def sanitize_text(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     if cut:
         text = text[:max_chars]
     # The common case, printable ASCII, needs no per-character work at all.
-    plain = text.isascii() and text.isprintable()
+    plain = is_printable_ascii(text)
     result = text if plain else text.translate(_ESCAPES)
     if cut:
         result += " [...cut]"

@@ -9,11 +9,11 @@ A DNS failure is reported as "could not check (why)", never as evidence of absen
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import dns.asyncresolver
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.dns import (
     DnsError,
@@ -23,12 +23,17 @@ from smtp_tui.core.dns import (
     parse_dns_server,
     query,
 )
-from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, ZoneResult, zones_for
+from smtp_tui.core.dns_batch import DnsBatch
+from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, Target, ZoneResult, zones_for
 from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
 from smtp_tui.core.dnsbl_catalogue import Zone
 from smtp_tui.core.reverse_dns import ReverseDns, check_reverse_dns
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.spf_syntax import is_spf_record
+
+# dnspython is imported where a question is asked, so importing this module costs none.
+if TYPE_CHECKING:
+    import dns.asyncresolver
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,7 @@ class IdentityReport:
 
 
 async def check_identity(
-    resolver: dns.asyncresolver.Resolver, address: str, helo: str | None = None
+    resolver: dns.asyncresolver.Resolver | DnsBatch, address: str, helo: str | None = None
 ) -> IdentityReport:
     """PTR, forward-confirmed reverse DNS, generic naming, and whether the EHLO name matches
     the PTR name. A failed look-up lands in ``unchecked``, not in ``problems``."""
@@ -152,12 +157,13 @@ async def check_identity(
     )
 
 
-async def spf_record(resolver: dns.asyncresolver.Resolver, domain: str) -> str | None:
+async def spf_record(resolver: dns.asyncresolver.Resolver | DnsBatch, domain: str) -> str | None:
     """The domain's SPF record (TXT ``v=spf1``), sanitized, or None when it publishes none.
 
     Raises DnsError when the look-up failed (SERVFAIL, timeout...): that is not "no SPF"."""
+    batch = resolver if isinstance(resolver, DnsBatch) else DnsBatch(resolver)
     try:
-        answer = await query(resolver, domain, "TXT")
+        answer = await batch.query(domain, "TXT")
     except DnsError as error:
         if error.kind in (DnsFailure.NXDOMAIN, DnsFailure.NO_ANSWER):
             return None
@@ -218,23 +224,39 @@ async def check_sending_side(
     on_result: Callable[[ZoneResult], None] | None = None,
 ) -> SenderReport:
     """The sending IP and the MAIL FROM domain against every list that fits each (results as
-    they arrive), then the IP's reverse DNS and the domain's SPF record."""
+    they arrive), the IP's reverse DNS and the domain's SPF record, all asked at once through
+    the checker's batch."""
     report = SenderReport(address, [])
     targets = [parse_blacklist_target(address)]
     if sender_domain:
         targets.append(parse_blacklist_target(sender_domain))
         report.domain, report.domain_results = targets[1].text, []
-    for target in targets:
+
+    async def collect(target: Target) -> None:
         found = report.ip_results if target.kind != "domain" else report.domain_results
         assert found is not None
         async for result in checker.sweep(zones_for(zones, target), target):
             found.append(result)
             if on_result is not None:
                 on_result(result)
-    report.identity = await check_identity(checker.resolver, targets[0].text, helo)
-    if sender_domain:
-        try:
-            report.spf = await spf_record(checker.resolver, targets[1].label)
-        except DnsError as error:
-            report.spf_error = str(error)
+
+    identity = asyncio.ensure_future(check_identity(checker.batch, targets[0].text, helo))
+    spf = asyncio.ensure_future(_spf_of(checker.batch, targets[1].label)) if sender_domain else None
+    try:
+        await asyncio.gather(*(collect(target) for target in targets))
+        report.identity = await identity
+        if spf is not None:
+            report.spf, report.spf_error = await spf
+    finally:
+        for task in (identity, spf):
+            if task is not None and not task.done():
+                task.cancel()
     return report
+
+
+async def _spf_of(batch: DnsBatch, domain: str) -> tuple[str | None, str | None]:
+    """(record, None), or (None, why the look-up failed)."""
+    try:
+        return await spf_record(batch, domain), None
+    except DnsError as error:
+        return None, str(error)

@@ -77,27 +77,35 @@ class SendingSide:
         on_result: Callable[[ZoneResult], None] | None = None,
     ) -> tuple[SenderReport, str | None]:
         """Sweep the lists for the sending IP and the MAIL FROM domain (results as they
-        arrive), its reverse DNS, then SPF, DMARC and the checklist. Returns the report and,
-        when the evaluation failed, why (never fatal)."""
+        arrive) and its reverse DNS, and alongside them SPF, DMARC and the checklist (their
+        look-ups depend on none of the sweep's). Returns the report and, when the evaluation
+        failed, why (never fatal)."""
+        import asyncio
+
         from smtp_tui.core.sender import check_sending_side
         from smtp_tui.core.sender_report import SenderInput, check_sender
 
         self.public_address = address
-        self.report = await check_sending_side(
-            self.list_checker(resolver),
-            self.zones(options),
-            address.address,
-            effective_helo(options),
-            sender_domain(options),
-            on_result,
-        )
         given = SenderInput(
             ips=(address.address,),
             mail_from=effective_sender(options),
             helo=effective_helo(options),
         )
+        identity = asyncio.ensure_future(check_sender(resolver, [], given))
         try:
-            self.identity = await check_sender(resolver, [], given)
+            self.report = await check_sending_side(
+                self.list_checker(resolver),
+                self.zones(options),
+                address.address,
+                effective_helo(options),
+                sender_domain(options),
+                on_result,
+            )
+        except BaseException:
+            identity.cancel()
+            raise
+        try:
+            self.identity = await identity
         except Exception as error:  # an unusable input or a DNS failure: said, never fatal
             return self.report, f"The sender's SPF and DMARC could not be checked: {error}"
         return self.report, None
@@ -116,11 +124,10 @@ class SendingSide:
             return None
         result = await self.list_checker(resolver).check(zone, parse_target(claim.address))
         if result.status is BlStatus.LISTED:
-            meanings = ", ".join(result.meanings) or "listed"
-            line = (
-                f"Checked the server's claim: {claim.address} is listed on {claim.zone} "
-                f"({meanings})"
-            )
+            meanings = ", ".join(_without_listed(meaning) for meaning in result.meanings)
+            line = f"Checked the server's claim: {claim.address} is listed on {claim.zone}"
+            if meanings:
+                line += f" ({meanings})"
             if result.url:
                 line += f"; removal: {result.url}"
         elif result.status is BlStatus.NOT_LISTED:
@@ -156,3 +163,11 @@ class SendingSide:
             return []
         warnings = [f"! {line}." for line in self.findings().listings]
         return warnings + [f"! {problem}" for problem in self.report.problems()]
+
+
+def _without_listed(meaning: str) -> str:
+    """ "listed (code 127.0.0.2, not documented)" -> "code 127.0.0.2, not documented": the
+    sentence around it already says listed."""
+    if meaning.startswith("listed (") and meaning.endswith(")"):
+        return meaning[len("listed (") : -1]
+    return meaning

@@ -6,18 +6,12 @@ DNS and connection layers; both front ends (the screen and plain mode) call its 
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import DomainName, MailAddress, parse_target
 from smtp_tui.core.commands import command_verb
-from smtp_tui.core.connection import (
-    AddressFamily,
-    SmtpConnection,
-    SmtpError,
-    Timeouts,
-    TlsFailed,
-)
+from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.dns import (
     DnsError,
     DnsFailure,
@@ -27,7 +21,9 @@ from smtp_tui.core.dns import (
     lookup_mx,
     resolve_addresses,
 )
+from smtp_tui.core.loopless import cancellations, new_connection
 from smtp_tui.core.replies import Reply
+from smtp_tui.core.smtp_errors import SmtpError, TlsFailed
 from smtp_tui.core.steps import (
     STEP_FOR_VERB,
     Step,
@@ -39,12 +35,18 @@ from smtp_tui.core.steps import (
 from smtp_tui.core.transcript import Transcript
 
 # TLS (which loads cryptography), the port probes and the test message (email) are imported
-# where they are used: a plain RCPT check without TLS needs none of them (issue 15).
+# where they are used: a plain RCPT check without TLS needs none of them (issue 15). Neither
+# is asyncio imported here: the connection comes from the driver running the session
+# (loopless.new_connection), and the except clauses take loopless.cancellations().
 if TYPE_CHECKING:
     import dns.asyncresolver
 
+    from smtp_tui.core.blocking_connection import BlockingConnection
+    from smtp_tui.core.connection import SmtpConnection
     from smtp_tui.core.probes import PortProbe
     from smtp_tui.core.tls import CertificateReport
+
+    Resolver = dns.asyncresolver.Resolver
 
 __all__ = ["Step", "StepBook", "StepOutcome", "StepStatus", "TestSession", "status_for_reply"]
 
@@ -57,15 +59,19 @@ class TestSession:
     def __init__(
         self,
         transcript: Transcript,
-        resolver: dns.asyncresolver.Resolver,
+        resolver: Resolver | None,
         *,
+        make_resolver: Callable[[], Resolver] | None = None,
         timeouts: Timeouts | None = None,
         family: AddressFamily = AddressFamily.ANY,
         source: str | None = None,
         tls_cafile: str | None = None,
     ) -> None:
         self.transcript = transcript
-        self.resolver = resolver
+        # A resolver, or (None) how to make one on first use: a session that looks nothing
+        # up (--server with an address) then never loads dnspython.
+        self._resolver = resolver
+        self._make_resolver = make_resolver
         self.timeouts = timeouts or Timeouts()
         self.family = family
         self.source = source
@@ -73,7 +79,9 @@ class TestSession:
         self.domain: DomainName | None = None
         self.recipient: MailAddress | None = None
         self.mx: MxResult | None = None
-        self.connection = SmtpConnection(transcript, timeouts=self.timeouts)
+        self.connection: SmtpConnection | BlockingConnection = new_connection(
+            transcript, self.timeouts
+        )
         self.host: str | None = None
         self.port: int = 25
         # Every failed connection attempt, in order: (host label, address, error).
@@ -84,6 +92,19 @@ class TestSession:
         self.port_probes: list[PortProbe] = []
         # Set when a signal (not the user's Esc) ends a wait, so the journal says which.
         self.interrupted_by: str | None = None
+
+    @property
+    def resolver(self) -> Resolver:
+        """The session's resolver; made on first use when only ``make_resolver`` was given
+        (which may raise DnsError then, where a look-up would)."""
+        if self._resolver is None:
+            assert self._make_resolver is not None
+            self._resolver = self._make_resolver()
+        return self._resolver
+
+    @resolver.setter
+    def resolver(self, resolver: Resolver) -> None:
+        self._resolver = resolver
 
     @property
     def keywords(self) -> dict[str, str]:
@@ -102,7 +123,7 @@ class TestSession:
         except DnsError as error:
             self.transcript.error(str(error))
             return self._finish(Step.MX, StepStatus.FAILED, str(error), error=error)
-        except asyncio.CancelledError:
+        except cancellations():
             self._cancelled(Step.MX)
             raise
         self.mx = mx
@@ -136,7 +157,7 @@ class TestSession:
         ``implicit_tls``: TLS from the first byte (port 465), before the greeting."""
         if self.connection.is_open:
             await self.connection.close()
-        self.connection = SmtpConnection(self.transcript, timeouts=self.timeouts)
+        self.connection = new_connection(self.transcript, self.timeouts)
         self.host, self.port = host, port
         self.host_name = label if label and not is_ip_address(label) else None
         self.certificate = None
@@ -157,7 +178,7 @@ class TestSession:
         except SmtpError as error:
             self.connect_failures.append((label or host, host, error))
             return self._finish(Step.CONNECT, StepStatus.FAILED, str(error), error=error)
-        except asyncio.CancelledError:
+        except cancellations():
             await self.connection.abort()
             self._cancelled(Step.CONNECT)
             raise
@@ -180,7 +201,7 @@ class TestSession:
         self.book.start(Step.STARTTLS)
         try:
             reply = await self.connection.send(text)
-        except asyncio.CancelledError:
+        except cancellations():
             await self.connection.abort()
             self._cancelled(Step.STARTTLS)
             raise
@@ -251,7 +272,7 @@ class TestSession:
             final = await self.connection.send_lines(
                 list(message.lines), message.payload, timeout=self.timeouts.command * 2
             )
-        except asyncio.CancelledError:
+        except cancellations():
             await self.connection.abort()
             self._cancelled(Step.DATA)
             raise
@@ -312,7 +333,7 @@ class TestSession:
         except DnsError as error:
             self.transcript.error(str(error))
             return self._finish(Step.CONNECT, StepStatus.FAILED, str(error), error=error)
-        except asyncio.CancelledError:
+        except cancellations():
             self._cancelled(Step.CONNECT)
             raise
         result: StepOutcome | None = None
@@ -341,7 +362,7 @@ class TestSession:
             if step is not None:
                 self._finish(step, StepStatus.FAILED, str(error), error=error)
             raise
-        except asyncio.CancelledError:
+        except cancellations():
             await self.connection.abort()
             if step is not None:
                 self._cancelled(step)

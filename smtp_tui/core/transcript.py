@@ -2,6 +2,10 @@
 
 Every event's text is already sanitized (see :mod:`smtp_tui.core.sanitize`): the transcript
 never holds a raw control character, so any front end may show it as it is.
+
+Lines a session must not keep in memory (a flood's lines beyond a reply's kept ones) go to
+:meth:`Transcript.archive` instead: they reach the archive listeners (the journal) and are
+only counted here.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
-from smtp_tui.core.sanitize import sanitize_text
+from smtp_tui.core.sanitize import is_printable_ascii, sanitize_text
 
 
 class EventKind(Enum):
@@ -35,6 +39,13 @@ _MARKERS = {
 _TLS_MARKERS = {EventKind.SENT: " ~> ", EventKind.RECEIVED: "<~  "}
 
 
+def marker_for(kind: EventKind, *, tls: bool = False) -> str:
+    """The swaks-style marker of a line: `` -> `` sent, ``<~  `` received inside TLS, ..."""
+    if tls and kind in _TLS_MARKERS:
+        return _TLS_MARKERS[kind]
+    return _MARKERS[kind]
+
+
 @dataclass(frozen=True)
 class TranscriptEvent:
     """One line of the transcript."""
@@ -47,13 +58,25 @@ class TranscriptEvent:
 
     @property
     def marker(self) -> str:
-        if self.tls and self.kind in _TLS_MARKERS:
-            return _TLS_MARKERS[self.kind]
-        return _MARKERS[self.kind]
+        return marker_for(self.kind, tls=self.tls)
 
     def plain_line(self, *, timestamps: bool = False) -> str:
         stamp = self.wall.strftime("%H:%M:%S.%f")[:-3] + " " if timestamps else ""
         return f"{stamp}{self.marker}{self.text}"
+
+
+@dataclass(frozen=True)
+class ArchivedLines:
+    """Lines that arrived together and are kept only by archive listeners (the journal)."""
+
+    kind: EventKind
+    texts: tuple[str, ...]
+    wall: datetime
+    tls: bool = False
+
+    @property
+    def marker(self) -> str:
+        return marker_for(self.kind, tls=self.tls)
 
 
 @dataclass
@@ -70,6 +93,7 @@ class TranscriptMeta:
 
 
 Listener = Callable[[TranscriptEvent], None]
+ArchiveListener = Callable[[ArchivedLines], None]
 
 
 class Transcript:
@@ -78,7 +102,9 @@ class Transcript:
     def __init__(self, meta: TranscriptMeta | None = None) -> None:
         self.meta = meta or TranscriptMeta()
         self.events: list[TranscriptEvent] = []
+        self.archived = 0  # lines passed to the archive listeners only, not in ``events``
         self._listeners: list[Listener] = []
+        self._archivists: list[ArchiveListener] = []
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -100,6 +126,28 @@ class Transcript:
         for listener in list(self._listeners):
             listener(event)
         return event
+
+    def subscribe_archive(self, listener: ArchiveListener) -> None:
+        """Be told of the lines that are archived and not kept (see :meth:`archive`)."""
+        self._archivists.append(listener)
+
+    def archive(self, kind: EventKind, texts: tuple[str, ...], *, tls: bool = False) -> None:
+        """Pass lines to the archive listeners (the journal) without keeping them: for a
+        flood's lines beyond what a session keeps in memory and shows. Sanitized again here,
+        as :meth:`add` does."""
+        if not texts:
+            return
+        if not is_printable_ascii("".join(texts)):  # else nothing to escape (one C-level pass)
+            texts = tuple(sanitize_text(text) for text in texts)
+        batch = ArchivedLines(
+            kind=kind,
+            texts=texts,
+            wall=datetime.now(UTC),
+            tls=tls,
+        )
+        self.archived += len(texts)
+        for listener in list(self._archivists):
+            listener(batch)
 
     def info(self, text: str) -> TranscriptEvent:
         return self.add(EventKind.INFO, text)

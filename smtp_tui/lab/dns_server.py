@@ -63,6 +63,7 @@ class ZoneAnswerer:
     def __init__(self, zones: list[dns.zone.Zone]) -> None:
         # Longest origin first, so the most specific zone wins.
         self.zones = sorted(zones, key=lambda zone: len(_origin(zone)), reverse=True)
+        self._ancestors: dict[int, tuple[int, frozenset[dns.name.Name]]] = {}
 
     def _zone_for(self, name: dns.name.Name) -> dns.zone.Zone | None:
         for zone in self.zones:
@@ -176,9 +177,21 @@ class ZoneAnswerer:
                 return node
         return zone.get_node(dns.name.Name((b"*", *parent.labels)))
 
-    @staticmethod
-    def _exists_below(zone: dns.zone.Zone, name: dns.name.Name) -> bool:
-        return any(other.is_subdomain(name) for other in zone.nodes)
+    def _exists_below(self, zone: dns.zone.Zone, name: dns.name.Name) -> bool:
+        """Whether a name in ``zone`` lies at or below ``name`` (then ``name`` is an empty
+        non-terminal: NODATA, not NXDOMAIN). The set of such names is built once per zone and
+        again when the zone grows, so a sweep of NXDOMAIN answers does not scan every node."""
+        size = len(zone.nodes)
+        known = self._ancestors.get(id(zone))
+        if known is None or known[0] != size:
+            names: set[dns.name.Name] = set()
+            for other in zone.nodes:
+                while other not in names and len(other.labels) > 1:
+                    names.add(other)
+                    other = other.parent()
+            known = (size, frozenset(names))
+            self._ancestors[id(zone)] = known
+        return name in known[1]
 
     @staticmethod
     def _add_soa(response: dns.message.Message, zone: dns.zone.Zone) -> None:
@@ -202,13 +215,15 @@ class _UdpProtocol(asyncio.DatagramProtocol):
         wire = await self.server.respond(data)
         if wire is not None and self.transport is not None and not self.transport.is_closing():
             # Without EDNS a UDP answer fits in 512 bytes; with EDNS, in the size the client
-            # offered (RRSIGs for DNSSEC answers need the room).
-            query = dns.message.from_wire(data)
-            limit = max(512, query.payload) if query.edns >= 0 else 512
-            if len(wire) > limit:
-                truncated = dns.message.make_response(query)
-                truncated.flags |= dns.flags.TC
-                wire = truncated.to_wire()
+            # offered (RRSIGs for DNSSEC answers need the room). Most answers are small: the
+            # query is read again only for one that may not fit.
+            if len(wire) > 512:
+                query = dns.message.from_wire(data)
+                limit = max(512, query.payload) if query.edns >= 0 else 512
+                if len(wire) > limit:
+                    truncated = dns.message.make_response(query)
+                    truncated.flags |= dns.flags.TC
+                    wire = truncated.to_wire()
             self.transport.sendto(wire, addr)
 
 

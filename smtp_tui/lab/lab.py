@@ -214,8 +214,9 @@ def describe_lab(info: LabInfo) -> str:
         "  dbl.dnsbl.test (listed.test listed).",
         f"Transport policy (policy.test is DNSSEC-signed; MTA-STS policies on HTTPS port "
         f"{info.https_port}):",
-        "  enforce, testing, mismatch, wrongcert, rolled, plain, ta, multi, silent, badcert,",
-        "  broken and unsigned .policy.test; MX hosts on 127.0.27.1-9. Try:",
+        "  enforce, testing, alias (a CNAME'd MX), mismatch, wrongcert, rolled, plain, ta,",
+        "  multi, silent, stall (a tarpit MX), badcert, broken and unsigned .policy.test;",
+        "  MX hosts on 127.0.27.1-9. Try:",
         f"  smtp-tui policy wrongcert.policy.test --dns {info.dns} --port {info.smtp_port} "
         f"--https-port {info.https_port} --ca-file {info.ca_file}",
         "",

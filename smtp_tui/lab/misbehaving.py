@@ -72,32 +72,54 @@ class StartTlsInjector:
             writer.close()
 
 
-class FloodProtocol(asyncio.Protocol):
-    """Greets with a multi-line reply that never ends: continuation lines, as fast as the
-    connection takes them, until the client hangs up."""
-
-    LINE = b"220-flood " + b"x" * 100 + b"\r\n"
+class _Flooding(asyncio.Protocol):
+    """Writes as fast as the client reads, and no faster: the transport's flow control
+    pauses the writer when its buffer is full, so a flood neither grows the lab's memory nor
+    spins a core while the client is busy (which would make the client look slow)."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.WriteTransport)
         self.transport = transport
         self.open = True
+        self._can_write = asyncio.Event()
+        self._can_write.set()
         asyncio.get_running_loop().create_task(self._flood())
+
+    async def _flood(self) -> None:
+        raise NotImplementedError
+
+    async def _write(self, data: bytes) -> None:
+        self.transport.write(data)
+        await self._can_write.wait()
+        await asyncio.sleep(0)  # let the loop (and the client) breathe
+
+    def pause_writing(self) -> None:
+        self._can_write.clear()
+
+    def resume_writing(self) -> None:
+        self._can_write.set()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.open = False
+        self._can_write.set()
+
+
+class FloodProtocol(_Flooding):
+    """Greets with a multi-line reply that never ends: continuation lines, as fast as the
+    connection takes them, until the client hangs up."""
+
+    LINE = b"220-flood " + b"x" * 100 + b"\r\n"
 
     async def _flood(self) -> None:
         chunk = self.LINE * 100
         while self.open and not self.transport.is_closing():
-            self.transport.write(chunk)
-            await asyncio.sleep(0)  # let the loop (and the client) breathe
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.open = False
+            await self._write(chunk)
 
     def data_received(self, data: bytes) -> None:
         pass
 
 
-class CountedFlood(asyncio.Protocol):
+class CountedFlood(_Flooding):
     """Greets with ``lines`` continuation lines, then a last line that ends the reply, then
     answers every command with 250 (QUIT with 221): a flood that ends (issue 15 wants
     100,000 lines; the screen must stay responsive and the journal complete)."""
@@ -105,24 +127,14 @@ class CountedFlood(asyncio.Protocol):
     def __init__(self, lines: int = 100_000) -> None:
         self.lines = lines
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.WriteTransport)
-        self.transport = transport
-        self.open = True
-        asyncio.get_running_loop().create_task(self._flood())
-
     async def _flood(self) -> None:
         sent = 0
         while self.open and sent < self.lines and not self.transport.is_closing():
             batch = min(100, self.lines - sent)
-            self.transport.write(b"".join(_flood_line(sent + n) for n in range(batch)))
+            await self._write(b"".join(_flood_line(sent + n) for n in range(batch)))
             sent += batch
-            await asyncio.sleep(0)  # let the loop (and the client) breathe
         if self.open and not self.transport.is_closing():
             self.transport.write(f"220 end of a flood of {self.lines} lines\r\n".encode())
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.open = False
 
     def data_received(self, data: bytes) -> None:
         for line in data.split(b"\r\n"):

@@ -12,15 +12,14 @@ import asyncio
 import json
 import sys
 
-import dns.asyncresolver
-
 from smtp_tui.core.addresses import InputError
+from smtp_tui.core.blacklist_text import result_lines
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver
+from smtp_tui.core.dns_batch import DnsBatch
 from smtp_tui.core.dnsbl import (
     DnsblChecker,
     SweepSummary,
     Target,
-    ZoneResult,
     address_note,
     parse_target,
     zones_for,
@@ -29,34 +28,6 @@ from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones, zone_
 from smtp_tui.core.sender import check_identity, spf_record
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.output import Output, PipeSafeOutput
-
-
-def result_lines(result: ZoneResult) -> list[str]:
-    """A result as text: status word, zone, what it means; details indented below."""
-    status = f"{result.status.symbol} {result.status.word:<10}"
-    if result.status.word == "listed":
-        found = "; ".join(
-            f"{code} {meaning}"
-            for code, meaning in zip(result.codes, result.meanings, strict=False)
-        )
-        if len(result.meanings) > len(result.codes):
-            found = "; ".join(result.meanings)
-        lines = [f"{status} {result.zone.zone:<28} {found}"]
-        if result.policy:
-            lines.append(
-                "               a policy listing (e.g. a dynamic range), not evidence "
-                "of spam: fix reverse DNS or send through a relay"
-            )
-        if result.reason:
-            lines.append(f"               reason: {result.reason}")
-        if result.url:
-            lines.append(f"               look up / removal: {result.url}")
-        if result.detail:
-            lines.append(f"               note: {result.detail}")
-        return lines
-    if result.status.word == "not-listed":
-        return [f"{status} {result.zone.zone}"]
-    return [f"{status} {result.zone.zone:<28} could not check", f"               {result.detail}"]
 
 
 async def run_blacklist(
@@ -79,7 +50,7 @@ async def run_blacklist(
     checker = DnsblChecker(resolver)
     summary = SweepSummary()
     # The PTR (or the domain's SPF record) is asked alongside the lists, not after them.
-    identity = None if as_json else asyncio.ensure_future(_identity(resolver, target, helo))
+    identity = None if as_json else asyncio.ensure_future(_identity(checker.batch, target, helo))
     if not as_json:
         out.write(
             f"Checking {target.text} against {len(usable)} lists through "
@@ -119,17 +90,15 @@ def sweep_exit_code(summary: SweepSummary) -> int:
     return ExitCode.OK
 
 
-async def _identity(
-    resolver: dns.asyncresolver.Resolver, target: Target, helo: str | None
-) -> list[str]:
+async def _identity(batch: DnsBatch, target: Target, helo: str | None) -> list[str]:
     """The address's reverse DNS, or the domain's SPF record, as lines to print."""
     if target.kind == "domain":
         try:
-            record = await spf_record(resolver, target.label)
+            record = await spf_record(batch, target.label)
         except DnsError as error:
             return [f"SPF of {target.text}: could not check ({error})"]
         return [f"SPF of {target.text}: {record or 'none published'}"]
-    report = await check_identity(resolver, target.text, helo)
+    report = await check_identity(batch, target.text, helo)
     return report.lines() + [f"!!! {problem}" for problem in report.problems]
 
 

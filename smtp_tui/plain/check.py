@@ -8,16 +8,23 @@ scripts call it, and it must start fast.
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
+from types import FrameType
 
 from smtp_tui.core.addresses import InputError, parse_target
-from smtp_tui.core.connection import SmtpError
-from smtp_tui.core.flow import AUTOMATIC, GuidedRun
+from smtp_tui.core.flow import AUTOMATIC, FlowPolicy, GuidedRun, blocking_socket_will_do
+from smtp_tui.core.loopless import (
+    Interrupted,
+    cancellations,
+    interruptions,
+    is_loopless,
+    run_loopless,
+)
 from smtp_tui.core.options import SessionOptions
+from smtp_tui.core.smtp_errors import SmtpError
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.output import Output, PipeSafeOutput, Reporter
@@ -68,15 +75,7 @@ async def run_check(
 
     ``finish`` replaces the closing verdict (the bounce re-test prints its comparison)."""
     reporter = reporter or Reporter(out or PipeSafeOutput(), as_json=as_json)
-    flags = flags or PlainFlags()
-    policy = replace(
-        AUTOMATIC,
-        next_mx=flags.fallback,
-        starttls=flags.starttls,
-        data=flags.data,
-        tls_on_connect=flags.tls_on_connect,
-    )
-    run = GuidedRun(options, policy)
+    run = GuidedRun(options, check_policy(flags or PlainFlags()))
     if options.demo:
         from smtp_tui.lab import Lab
         from smtp_tui.lab.dnsbl_zones import DEMO_ZONES
@@ -85,6 +84,17 @@ async def run_check(
             run.use_lab(lab, list(DEMO_ZONES), lab.ca_file)
             return await _run(run, quit_after, reporter, finish)
     return await _run(run, quit_after, reporter, finish)
+
+
+def check_policy(flags: PlainFlags) -> FlowPolicy:
+    """What plain mode does by itself, with these flags."""
+    return replace(
+        AUTOMATIC,
+        next_mx=flags.fallback,
+        starttls=flags.starttls,
+        data=flags.data,
+        tls_on_connect=flags.tls_on_connect,
+    )
 
 
 async def _run(
@@ -105,12 +115,12 @@ async def _run(
     if run.options.ip:
         await _check_sender(run)
     code: int = ExitCode.OK
-    signals = _SignalCatcher(run.interrupt)
+    signals = _LooplessSignals(run.interrupt) if is_loopless() else _SignalCatcher(run.interrupt)
     try:
         code = await _steps(run, _LAST_STEP[quit_after], reporter)
     except SmtpError:
         code = ExitCode.DIALOGUE_BROKEN
-    except asyncio.CancelledError:
+    except cancellations():
         if signals.caught is None:
             raise
         signals.clear_cancel()
@@ -135,7 +145,7 @@ async def _steps(run: GuidedRun, last: Step, reporter: Reporter) -> int:
             break
         outcome = await run.submit(step, run.prefill(step))
         if outcome.reply is not None:
-            reporter.explain(outcome.reply)
+            reporter.explain(outcome.reply, outcome.step)
         if outcome.problem:
             run.transcript.error(outcome.problem)
             return ExitCode.USAGE
@@ -175,6 +185,8 @@ class _SignalCatcher:
     )
 
     def __init__(self, on_signal: Callable[[str], None]) -> None:
+        import asyncio
+
         self.on_signal = on_signal
         self.caught: tuple[str, int] | None = None
         self.task = asyncio.current_task()
@@ -200,6 +212,47 @@ class _SignalCatcher:
     def remove(self) -> None:
         for number in self.installed:
             self.loop.remove_signal_handler(number)
+
+
+class _LooplessSignals:
+    """The same for the loopless driver: SIGTERM and SIGHUP end the current wait (or the
+    next) with :class:`Interrupted`, Ctrl+C with KeyboardInterrupt, as a cancelled task
+    would under asyncio; the previous handlers come back afterwards."""
+
+    def __init__(self, on_signal: Callable[[str], None]) -> None:
+        self.on_signal = on_signal
+        self.caught: tuple[str, int] | None = None
+        self.previous: dict[int, _Handler] = {}
+        handlers = [(number, self._ending(name, int(code))) for number, name, code in _SIGNALS]
+        for number, handler in [*handlers, (signal.SIGINT, self._on_sigint)]:
+            try:
+                self.previous[number] = signal.signal(number, handler)
+            except (ValueError, OSError):
+                continue  # not the main thread: as under asyncio, Ctrl+C still works
+
+    def _ending(self, name: str, code: int) -> Callable[[int, FrameType | None], None]:
+        def handler(_number: int, _frame: FrameType | None) -> None:
+            if self.caught is None:
+                self.caught = (name, code)
+                self.on_signal(name)
+                interruptions.deliver(Interrupted(name))
+
+        return handler
+
+    def _on_sigint(self, _number: int, _frame: FrameType | None) -> None:
+        interruptions.deliver(KeyboardInterrupt())
+
+    def clear_cancel(self) -> None:
+        """Nothing to undo: an interruption is an exception here, not a task's state."""
+
+    def remove(self) -> None:
+        for number, handler in self.previous.items():
+            # None: a handler not set from Python; the default is the nearest to it.
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+_SIGNALS = _SignalCatcher.SIGNALS
+_Handler = Callable[[int, FrameType | None], object] | int | signal.Handlers | None
 
 
 async def _check_sender(run: GuidedRun) -> None:
@@ -245,23 +298,35 @@ def check_main(
 ) -> int:
     """Entry point for `smtp-tui check`: run, and turn Ctrl+C and bad input into exit codes."""
     flags = flags or PlainFlags()
+    # A check that needs no DNS and no TLS runs without asyncio (issue 15): the same flow,
+    # on a blocking socket. (Off the main thread neither driver can take signals: the same.)
     return run_entry(
         quit_after,
         flags,
         lambda: run_check(options, quit_after=quit_after, as_json=as_json, flags=flags),
+        loopless=blocking_socket_will_do(options, check_policy(flags)),
     )
 
 
 def run_entry(
-    quit_after: str, flags: PlainFlags, run: Callable[[], Coroutine[object, object, int]]
+    quit_after: str,
+    flags: PlainFlags,
+    run: Callable[[], Coroutine[object, object, int]],
+    *,
+    loopless: bool = False,
 ) -> int:
     """What every plain check entry does around its run (check and check --both): refuse
-    flags that do not go together, and turn Ctrl+C and bad input into exit codes."""
+    flags that do not go together, and turn Ctrl+C and bad input into exit codes.
+    ``loopless``: drive the run without an event loop (see :mod:`smtp_tui.core.loopless`)."""
     problem = flag_problem(quit_after, flags)
     if problem:
         sys.stderr.write(f"smtp-tui: error: {problem}\n")
         return ExitCode.USAGE
     try:
+        if loopless:
+            return run_loopless(run())
+        import asyncio
+
         return asyncio.run(run())
     except KeyboardInterrupt:
         sys.stdout.write("*** Interrupted.\n")

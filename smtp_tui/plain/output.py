@@ -14,6 +14,7 @@ from smtp_tui.core.transcript import TranscriptEvent, to_json_records
 # imported where they are used, so a plain check starts with less (issue 15).
 if TYPE_CHECKING:
     from smtp_tui.core.replies import Reply
+    from smtp_tui.core.steps import Step
     from smtp_tui.core.verdict import Verdict
 
 
@@ -83,19 +84,20 @@ class Reporter:
         if not self.as_json:
             self._write(text)
 
-    def explain(self, reply: Reply) -> None:
-        """After a reply that is not a plain success: what it means, in words."""
+    def explain(self, reply: Reply, step: Step | None = None) -> None:
+        """After a reply that is not a plain success: what it means, in words (read as the
+        answer to ``step``'s command, as the screen and the verdict read it)."""
         if self.as_json or reply.code < 400:
             return
-        from smtp_tui.core.explain import explain_reply
+        from smtp_tui.core.explain_command import explain_answer
 
-        explanation = explain_reply(reply)
+        explanation = explain_answer(reply, step)
         self._write(f"    meaning: {explanation.meaning}")
         self._write(f"    category: {explanation.category}; side: {explanation.side}")
         if explanation.decided_by:
             self._write(f"    {explanation.decided_by}")
-        for step in explanation.next_steps:
-            self._write(f"    next: {step}")
+        for next_step in explanation.next_steps:
+            self._write(f"    next: {next_step}")
 
     def verdict(self, verdict: Verdict) -> None:
         if self.as_json:

@@ -13,12 +13,15 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import replace
 
 from smtp_tui.core.addresses import InputError, parse_domain
+from smtp_tui.core.connect_settings import Timeouts
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver, parse_dns_server
+from smtp_tui.core.numbers import seconds_argument
 from smtp_tui.core.options import machine_fqdn
 from smtp_tui.core.policy import PolicySettings, check_policy
-from smtp_tui.core.policy_report import DnssecView, MxCheck, PolicyReport
+from smtp_tui.core.policy_text import report_lines
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.output import Output, PipeSafeOutput
 
@@ -59,6 +62,13 @@ def policy_parser() -> argparse.ArgumentParser:
         help="also trust this CA (PEM) for the policy host and the MX certificates",
     )
     parser.add_argument(
+        "--timeout",
+        type=seconds_argument,
+        metavar="SECONDS",
+        help="one timeout for every network wait (default: DNS 5, connect 10, greeting and "
+        "each command 30, the policy fetch 10)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="start the practice lab and check one of its domains (try enforce.policy.test, "
@@ -71,70 +81,6 @@ def policy_parser() -> argparse.ArgumentParser:
         '"blocked_for","summary"}',
     )
     return parser
-
-
-def _yes(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "?"}[value]
-
-
-def _mx_lines(check: MxCheck) -> list[str]:
-    dane = check.dane.value if check.dane else "?"
-    sts = check.mta_sts.value if check.mta_sts else "?"
-    lines = [
-        f"{check.preference:<5} {check.host:<32} {_yes(check.starttls):<9} "
-        f"{_yes(check.certificate_valid):<11} {sts:<9} {dane}"
-    ]
-    for address in check.addresses:
-        probe = address.probe
-        lines.append(
-            f"{'':<7}{probe.address:<32}{_yes(probe.starttls):<10}"
-            f"{_yes(address.certificate_valid):<11} {'':<9} "
-            f"{address.dane.value if address.dane else '?'}"
-        )
-        if probe.names and address.certificate_valid is False:
-            lines.append(f"{'':<9}certificate for: {', '.join(probe.names)}; chain: {probe.trust}")
-        if probe.problem:
-            lines.append(f"{'':<9}{probe.problem}")
-    lines += [f"{'':<7}TLSA {record.text()}" for record in check.tlsa.records]
-    lines += [f"{'':<7}!!! {problem}" for problem in check.problems]
-    return lines
-
-
-def report_lines(report: PolicyReport, resolver: str) -> list[str]:
-    """The report as text lines (untrusted values were sanitized in the core)."""
-    lines = [f"Transport policy of {report.domain} (resolver {resolver})", ""]
-    record = report.sts_record
-    lines.append(f"MTA-STS record:  {record.text or 'none published'}")
-    if report.policy:
-        policy = report.policy
-        lines.append(
-            f"MTA-STS policy:  mode {policy.mode.value}, max_age {policy.max_age}, "
-            f"mx {', '.join(policy.mx_patterns) or '(none)'}"
-        )
-    elif report.policy_error:
-        lines.append(f"MTA-STS policy:  not usable: {report.policy_error}")
-    rpt = report.tls_rpt
-    lines.append(f"TLS-RPT record:  {rpt.text or 'none published'}")
-    if rpt.rua:
-        lines.append(f"                 failure reports go to {', '.join(rpt.rua)}")
-    if rpt.problem:
-        lines.append(f"                 !!! {rpt.problem}")
-    dnssec = {
-        DnssecView.RESOLVER_AD: "the resolver validates (AD bit on signed answers)",
-        DnssecView.NOT_VALIDATING: "the resolver does NOT validate: DANE cannot be checked",
-        None: "no signed answer seen; whether the resolver validates is unknown",
-    }[report.dnssec]
-    lines += [f"DNSSEC:          {dnssec}", ""]
-    lines.append(
-        f"{'pref':<5} {'MX host / address':<32} {'STARTTLS':<9} {'cert valid':<11} "
-        f"{'MTA-STS':<9} DANE"
-    )
-    for check in report.mx:
-        lines += _mx_lines(check)
-    lines.append("")
-    lines += [f"!!! {warning}" for warning in report.warnings]
-    lines.append(f"Summary: {report.summary}")
-    return lines
 
 
 async def run_policy(
@@ -174,8 +120,10 @@ def policy_main(
     demo: bool = False,
     as_json: bool = False,
     out: Output | None = None,
+    timeout: float | None = None,
 ) -> int:
-    """`smtp-tui policy`: returns the exit code (see POLICY_EXIT_CODES)."""
+    """`smtp-tui policy`: returns the exit code (see POLICY_EXIT_CODES). ``timeout`` bounds
+    every wait (DNS, each SMTP stage, the policy fetch) instead of the defaults."""
     output = out or PipeSafeOutput()
     try:
         for name, value in (("--port", port), ("--https-port", https_port)):
@@ -183,7 +131,7 @@ def policy_main(
                 raise InputError(f"{name} must be a number from 1 to 65535.")
         parse_domain(domain)
         if demo:
-            return asyncio.run(_demo(domain, as_json, output))
+            return asyncio.run(_demo(domain, as_json, output, timeout))
         from smtp_tui.core.config import load_config
 
         config = load_config()
@@ -195,7 +143,13 @@ def policy_main(
             cafile=ca_file,
             helo=config.helo or machine_fqdn(),
         )
-        return asyncio.run(run_policy(domain, choice, settings, as_json=as_json, out=output))
+        if timeout is not None:
+            settings = replace(settings, timeouts=Timeouts.all(timeout), https_timeout=timeout)
+        return asyncio.run(
+            run_policy(
+                domain, choice, settings, as_json=as_json, out=output, timeout=timeout or 5.0
+            )
+        )
     except InputError as error:
         print(f"smtp-tui: error: {error}", file=sys.stderr)
         return ExitCode.USAGE
@@ -203,7 +157,7 @@ def policy_main(
         return ExitCode.INTERRUPTED
 
 
-async def _demo(domain: str, as_json: bool, out: Output) -> int:
+async def _demo(domain: str, as_json: bool, out: Output, timeout: float | None) -> int:
     from smtp_tui.lab import Lab
 
     async with Lab() as lab:
@@ -213,11 +167,18 @@ async def _demo(domain: str, as_json: bool, out: Output) -> int:
             cafile=str(lab.ca_file) if lab.ca_file else None,
             helo=lab.helo,
         )
+        if timeout is not None:
+            settings = replace(settings, timeouts=Timeouts.all(timeout), https_timeout=timeout)
         if not as_json:
             out.write(
                 f"=== Practice lab: DNS {lab.dns}, SMTP port {lab.smtp_port}, "
                 f"HTTPS port {lab.https_port}\n"
             )
         return await run_policy(
-            domain, parse_dns_server(lab.dns), settings, as_json=as_json, out=out, timeout=2.0
+            domain,
+            parse_dns_server(lab.dns),
+            settings,
+            as_json=as_json,
+            out=out,
+            timeout=timeout or 2.0,
         )

@@ -16,7 +16,6 @@ from smtp_tui.core.flow import OFFER, FlowPolicy, GuidedRun
 from smtp_tui.core.options import SessionOptions
 from smtp_tui.core.steps import Step
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.ui.screens.help import HelpScreen
 from smtp_tui.ui.screens.main import MainScreen
 from smtp_tui.ui.widgets.step_list import StepList
 
@@ -82,7 +81,16 @@ class SmtpTuiApp(App[int]):
                 keymap.setdefault("starttls", keymap.pop("skip-tls"))
             self.set_keymap(keymap)  # the config's [keys], by binding id
         start_lab = self.start_lab if self.guided.options.demo else None
-        self.push_screen(MainScreen(self.guided, start_lab, self._bounce))
+        screen = MainScreen(self.guided, start_lab, self._bounce)
+        # The width class (-narrow, -medium, -wide) before the screen mounts: added on the
+        # first resize instead, it would restyle every widget a second time before the first
+        # frame.
+        width = self.size.width
+        for least, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= least:
+                screen.add_class(name)
+                break
+        self.push_screen(screen)
 
     def _catch_signals(self) -> None:
         """SIGTERM and SIGHUP (a dropped SSH session): QUIT, the journal's last line, the
@@ -104,6 +112,8 @@ class SmtpTuiApp(App[int]):
         self.exit(code, return_code=code)
 
     def action_help(self) -> None:
+        from smtp_tui.ui.screens.help import HelpScreen  # loaded on F1, not at start-up
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

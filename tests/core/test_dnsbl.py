@@ -285,3 +285,63 @@ async def test_the_txt_reason_is_asked_with_the_a_not_after_it():
         assert clean.status is BlStatus.NOT_LISTED and lazy.queries == 5
     finally:
         await server.stop()
+
+
+class HeldDnsServer:
+    """The lab DNS server holding every answer until released, so a test can see which
+    questions leave before any answer comes back (one wave) without timing anything."""
+
+    def __init__(self):
+        from smtp_tui.lab.dns_server import LabDnsServer, load_lab_zones
+
+        held = self
+        self.asked: list[tuple[str, str]] = []
+        self.release = asyncio.Event()
+        self.arrived = asyncio.Event()
+        self.expected = 0
+
+        class Server(LabDnsServer):
+            async def respond(self, data):
+                import dns.message
+                import dns.rdatatype
+
+                question = dns.message.from_wire(data).question[0]
+                held.asked.append((question.name.to_text(), dns.rdatatype.to_text(question.rdtype)))
+                if len(held.asked) >= held.expected:
+                    held.arrived.set()
+                await held.release.wait()
+                return await super().respond(data)
+
+        self.server = Server(load_lab_zones())
+
+
+async def test_a_sweep_asks_every_question_before_any_answer_comes_back():
+    from smtp_tui.core.dns import make_resolver, parse_dns_server
+    from smtp_tui.core.reverse_dns import check_reverse_dns
+
+    held = HeldDnsServer()
+    await held.server.start()
+    try:
+        resolver = make_resolver(parse_dns_server(f"127.0.0.1:{held.server.port}"), timeout=5.0)
+        checker = DnsblChecker(resolver)
+        zones = [ZONES[name] for name in ("bl.dnsbl.test", "refuse.dnsbl.test")]
+        held.expected = 2 * 4 + 1  # per zone the A, the TXT and both self-tests; the PTR
+        target = parse_target("127.0.0.1")
+        sweep = asyncio.ensure_future(_collect(checker.sweep(zones, target)))
+        ptr = asyncio.ensure_future(check_reverse_dns(checker.batch, "127.0.0.1"))
+        await asyncio.wait_for(held.arrived.wait(), timeout=10.0)
+        first_wave = list(held.asked)
+        held.release.set()
+        results, reverse = await sweep, await ptr
+    finally:
+        await held.server.stop()
+    assert sorted(kind for _, kind in first_wave) == ["A"] * 6 + ["PTR"] + ["TXT"] * 2
+    assert {r.zone.zone: r.status for r in results} == {
+        "bl.dnsbl.test": BlStatus.NOT_LISTED,
+        "refuse.dnsbl.test": BlStatus.REFUSED,
+    }
+    assert reverse.ptr_names and reverse.forward_confirmed  # its A asked after the PTR came
+
+
+async def _collect(sweep):
+    return [result async for result in sweep]

@@ -40,6 +40,8 @@ CASES = [
             ("mx-wrongname.policy.test", True, False, "mismatch", "none"),
         ],
     ),
+    # The MX name is an alias: DANE looks for TLSA at the CNAME's target first.
+    ("alias.policy.test", [], [("mx-alias.policy.test", True, False, "none", "match")]),
     ("rolled.policy.test", ["dane"], [("mx-rolled.policy.test", True, True, "none", "mismatch")]),
     (
         "plain.policy.test",
@@ -198,3 +200,10 @@ async def test_a_failed_tlsa_lookup_for_a_signed_host_blocks_dane_senders(
     report = await check(lab, settings, "enforce.policy.test")
     assert report.blocked_for == ("dane",)
     assert "DANE senders defer mail to this MX" in report.summary
+
+
+async def test_an_aliased_mx_is_pinned_by_the_tlsa_record_at_its_target(lab, settings):
+    report = await check(lab, settings, "alias.policy.test")
+    (mx,) = report.mx
+    assert mx.tlsa.name == "_25._tcp.mx-selfsigned.policy.test"
+    assert mx.dane_applies

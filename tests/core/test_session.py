@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from smtp_tui.core.blocking_connection import BlockingConnection
 from smtp_tui.core.commands import CommandRefused
 from smtp_tui.core.connection import (
     ConnectionLost,
@@ -13,6 +14,8 @@ from smtp_tui.core.connection import (
     SmtpConnection,
     Timeouts,
 )
+from smtp_tui.core.loopless import run_loopless
+from smtp_tui.core.replies import MAX_REPLY_LINES
 from smtp_tui.core.session import Step, StepStatus
 from smtp_tui.core.transcript import EventKind
 
@@ -156,13 +159,22 @@ async def test_failover_domain_lists_a_dead_primary_first(session, lab):
     assert (await session.connect(hosts[1].addresses[0], lab.smtp_port)).status is StepStatus.PASSED
 
 
-async def test_a_flooding_server_is_cut_off_with_memory_bounded(transcript, lab):
-    connection = SmtpConnection(transcript, timeouts=Timeouts.all(0.5))
+@pytest.mark.parametrize("blocking", [False, True], ids=["asyncio", "blocking"])
+async def test_a_flooding_server_is_cut_off_with_memory_bounded(transcript, lab, blocking):
+    if blocking:  # the loopless check's connection, in a thread: the lab serves on this loop
+        connection = BlockingConnection(transcript, timeouts=Timeouts.all(0.5))
+        connecting = asyncio.to_thread(
+            run_loopless, connection.connect("127.0.25.13", lab.smtp_port)
+        )
+    else:
+        connection = SmtpConnection(transcript, timeouts=Timeouts.all(0.5))
+        connecting = connection.connect("127.0.25.13", lab.smtp_port)
     with pytest.raises(ReplyTimedOut):
-        await connection.connect("127.0.25.13", lab.smtp_port)
+        await connecting
     assert not connection.is_open
-    # The endless reply never completed, so none of it reached the transcript.
-    assert len(transcript.events) < 5
+    # The lines are recorded as they arrive; beyond a reply's kept lines they go to the
+    # journal only, so the transcript in memory stays bounded.
+    assert len(transcript.events) < MAX_REPLY_LINES + 5
     assert "part of a reply had arrived" in transcript.events[-1].text
 
 

@@ -12,7 +12,6 @@ import asyncio
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import pyperclip
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,11 +22,11 @@ from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from smtp_tui.core.bounce import MAX_BOUNCE_BYTES, BouncedRecipient, BounceReport, read_bounce
+from smtp_tui.core.bounce_report import recipient_lines
 from smtp_tui.core.bounce_verdict import bounce_verdict
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.steps import STEP_FOR_VERB, Step
 from smtp_tui.core.verdict import excerpt, side_words
-from smtp_tui.plain.bounce import recipient_lines
 
 if TYPE_CHECKING:
     from smtp_tui.lab.bounces import DemoBounce
@@ -144,6 +143,8 @@ class BouncePasteArea(TextArea):
 
     @work(exclusive=True, group="bounce-paste", exit_on_error=False)
     async def paste_from_clipboard(self) -> None:
+        import pyperclip  # and ctypes under it: loaded on the first paste, not with the screen
+
         try:
             text = await asyncio.wait_for(asyncio.to_thread(pyperclip.paste), CLIPBOARD_TIMEOUT)
         except Exception:  # no clipboard program, no display (over SSH), or it hung

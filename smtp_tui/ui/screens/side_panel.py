@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Static
 
 from smtp_tui.core.connection import AddressFamily
 from smtp_tui.core.flow import GuidedRun
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable
 
     from smtp_tui.core.dnsbl import ZoneResult
+    from smtp_tui.ui.widgets.mx_panel import MxPanel
 
 
 class SidePanelScreen(Screen[None]):
@@ -38,6 +39,21 @@ class SidePanelScreen(Screen[None]):
     @property
     def shown_step(self) -> Step | None:
         return self.guided.stage
+
+    # The side panel's tabs are mounted after the first frame, and their modules (Textual's
+    # TabbedContent and DataTable) are loaded then: these reach them without importing early.
+
+    @property
+    def mx_panel(self) -> MxPanel:
+        from smtp_tui.ui.widgets.mx_panel import MxPanel
+
+        return self.query_one(MxPanel)
+
+    def label_tab(self, pane_id: str, label: str) -> None:
+        """Rename the side panel's tab of ``pane_id``."""
+        from textual.widgets import TabbedContent
+
+        self.query_one(TabbedContent).get_tab(pane_id).label = label
 
     def _show_verdict(self) -> None:
         """The wizard's pinned verdict lines (the main screen draws them)."""
@@ -89,13 +105,12 @@ class SidePanelScreen(Screen[None]):
         panel.show_findings(message.report)
         identity = self.guided.sending.identity
         if identity is not None:
-            from smtp_tui.plain.sender import report_text
+            from smtp_tui.core.sender_text import report_text
 
             lines = report_text(identity, self.guided.options.resolver.describe())
             start = next((i for i, line in enumerate(lines) if line == "== SPF"), len(lines))
             panel.show_identity(lines[start:])
-        tab = self.query_one(TabbedContent).get_tab("bl-tab")
-        tab.label = f"Blacklists ({len(panel.summary.listed)} listed)"
+        self.label_tab("bl-tab", f"Blacklists ({len(panel.summary.listed)} listed)")
         if self.shown_step is Step.EHLO:
             self.panel.show_hint(self._hint(Step.EHLO, ""))
         self._show_verdict()
@@ -122,7 +137,7 @@ class SidePanelScreen(Screen[None]):
 
     @work(exclusive=True, group="policy", exit_on_error=False)
     async def check_policy(self) -> None:
-        from smtp_tui.plain.policy import report_lines
+        from smtp_tui.core.policy_text import report_lines
 
         shown = self.query_one("#policy", Static)
         shown.update("Checking MTA-STS, DANE and TLS-RPT ...")
@@ -135,8 +150,7 @@ class SidePanelScreen(Screen[None]):
             return
         resolver = self.guided.options.resolver.describe()
         shown.update("\n".join(report_lines(report, resolver)))
-        tab = self.query_one(TabbedContent).get_tab("policy-tab")
-        tab.label = "Policy (blocks!)" if report.blocked else "Policy"
+        self.label_tab("policy-tab", "Policy (blocks!)" if report.blocked else "Policy")
         self._show_verdict()
 
     # --- IPv4 and IPv6 side by side (F4) -----------------------------------------------------

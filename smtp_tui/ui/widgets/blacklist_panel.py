@@ -3,15 +3,22 @@ state, the listing's reason and removal URL, a summary line, and progress while 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from smtp_tui.core.dnsbl import BlStatus, SweepSummary, ZoneResult
-from smtp_tui.core.sender import SenderReport
+if TYPE_CHECKING:
+    # The list checks (and dnspython under them) load when the first sweep reports, after
+    # the screen's first frame.
+    from smtp_tui.core.dnsbl import SweepSummary, ZoneResult
+    from smtp_tui.core.sender import SenderReport
 
 
 def result_text(result: ZoneResult, address: str = "") -> str:
+    from smtp_tui.core.dnsbl import BlStatus
+
     target = "" if result.target == address else f"  ({result.target})"
     head = f"{result.status.symbol} {result.status.word:<10} {result.zone.zone}{target}"
     if result.status is BlStatus.LISTED:
@@ -43,7 +50,7 @@ class BlacklistPanel(VerticalScroll):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.summary = SweepSummary()
+        self._summary: SweepSummary | None = None
         self.total = 0
         self.address = ""
         self.domain: str | None = None
@@ -56,11 +63,22 @@ class BlacklistPanel(VerticalScroll):
         yield Static("", id="bl-mx", markup=False)
         yield Static("", id="bl-results", markup=False)
 
+    @property
+    def summary(self) -> SweepSummary:
+        """The sweep shown (empty until one begins)."""
+        if self._summary is None:
+            from smtp_tui.core.dnsbl import SweepSummary
+
+            self._summary = SweepSummary()
+        return self._summary
+
     def _set(self, widget_id: str, text: str) -> None:
         self.query_one(f"#{widget_id}", Static).update(text)
 
     def begin(self, address: str, total: int, domain: str | None = None) -> None:
-        self.summary = SweepSummary()
+        from smtp_tui.core.dnsbl import SweepSummary
+
+        self._summary = SweepSummary()
         self.total = total
         self.address = address
         self.domain = domain
@@ -69,6 +87,8 @@ class BlacklistPanel(VerticalScroll):
         self._show_summary()
 
     def add(self, result: ZoneResult) -> None:
+        from smtp_tui.core.dnsbl import BlStatus
+
         self.summary.results.append(result)
         # Listings first, then what could not be checked, then the clean lists.
         rank = {BlStatus.LISTED: 0, BlStatus.NOT_LISTED: 2}
@@ -99,6 +119,8 @@ class BlacklistPanel(VerticalScroll):
 
     def show_mx(self, address: str, results: list[ZoneResult]) -> None:
         """For information: the MX the session connected to, on the IP lists."""
+        from smtp_tui.core.dnsbl import SweepSummary
+
         summary = SweepSummary(list(results))
         listed = ", ".join(r.zone.zone for r in summary.listed)
         self._set(

@@ -7,9 +7,14 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input
 
+from smtp_tui.ui.key_names import ESC_DIGIT
+
 # The blinking cursor is a 0.5 s timer that redraws the line: about 1 % of a core on a screen
 # that only waits for a key (issue 15). It blinks while the user is at it, then stays lit.
 BLINK_SECONDS = 10.0
+
+
+_PANE_KEYS = frozenset(ESC_DIGIT.values())
 
 
 class CommandInput(Input):
@@ -17,6 +22,12 @@ class CommandInput(Input):
         Binding("up", "history(-1)", "Previous command", show=False),
         Binding("down", "history(1)", "Next command", show=False),
     ]
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # Alt+1..4 as a terminal sends them: pane keys, not text (see ESC_DIGIT).
+        if key in _PANE_KEYS:
+            return False
+        return super().check_consume_key(key, character)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

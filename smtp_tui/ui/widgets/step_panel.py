@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from smtp_tui.core.commands import CommandCheck
-from smtp_tui.core.explain import Explanation
 from smtp_tui.core.lessons import Lesson
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import StepBook, StepStatus
 from smtp_tui.core.verdict import excerpt, side_words
 from smtp_tui.ui.widgets.command_input import CommandInput
 from smtp_tui.ui.widgets.step_list import step_line
+
+if TYPE_CHECKING:  # the explanations load with the first reply, not before the first frame
+    from smtp_tui.core.explain import Explanation
 
 
 class StepPanel(VerticalScroll):
@@ -114,7 +118,14 @@ class StepPanel(VerticalScroll):
     def show_reply(
         self, reply: Reply, explanation: Explanation, extra: list[str] | None = None
     ) -> None:
-        self._set("reply", reply_excerpt(reply.display_lines()))
+        # Only the lines the excerpt can show are built (a reply may have 1000 of 16 KB).
+        shown = reply.display_lines(limit=_SHOWN_LINES)
+        self._set(
+            "reply",
+            reply_excerpt(
+                shown, total=len(reply.lines) + reply.lines_cut, journal_only=reply.lines_cut
+            ),
+        )
         lines = [f"Meaning: {explanation.meaning}"]
         if not reply.is_positive:
             lines.append(
@@ -139,17 +150,25 @@ class StepPanel(VerticalScroll):
         self._set("summary", text)
 
 
-# A reply may be 1,000 lines of 4 KiB: the panel shows the start and says what was left out
-# (the transcript keeps every line).
+# A reply may be 1,000 lines of 4 KiB, or 100,000 short ones: the panel shows the start and
+# says what was left out (the transcript keeps a reply's first 1,000 lines, the journal all).
 _SHOWN_LINES = 12
 _SHOWN_CHARS = 2000
 
 
-def reply_excerpt(lines: list[str]) -> str:
+def reply_excerpt(lines: list[str], total: int | None = None, journal_only: int = 0) -> str:
+    """The first lines of a reply, each cut at 300 characters, 2000 in all, and how many
+    lines were left out (of ``total``, when ``lines`` is already only the first ones), and
+    how many of those are in the journal only."""
     shown = lines[:_SHOWN_LINES]
     text = "\n".join(line if len(line) <= 300 else line[:300] + "…" for line in shown)
     text = text[:_SHOWN_CHARS]
-    left = len(lines) - len(shown)
-    if left > 0 or sum(len(line) for line in shown) > len(text):
+    left = (len(lines) if total is None else total) - len(shown)
+    if journal_only:
+        text += (
+            f"\n… ({left:,} more lines in the transcript: {left - journal_only:,} on screen, "
+            "all of them in the journal file)"
+        )
+    elif left > 0 or sum(len(line) for line in shown) > len(text):
         text += f"\n… ({left} more line{'s' if left != 1 else ''} in the transcript)"
     return text

@@ -1,5 +1,10 @@
 """The live transcript: plain lines in a Log (never parsed as markup), direction marked and
-coloured, timestamps on a toggle; it follows the end unless the reader scrolled back."""
+coloured, timestamps on a toggle; it follows the end unless the reader scrolled back.
+
+Events are taken in batches: a 1000-line reply arrives as hundreds of events in one turn of
+the event loop, and writing each to the Log on its own (a size update and a scroll each)
+held the screen for seconds. They are queued and written once per turn (toolong does the
+same), so a key press waits for one batch at most."""
 
 from __future__ import annotations
 
@@ -52,6 +57,11 @@ class TranscriptView(Vertical):
         self.timestamps = False
         self.wrap = False
         self.unseen = 0
+        # Follow the end until the reader scrolls away. Kept as a flag, not read back from the
+        # Log: a long line brings a horizontal scrollbar after the write, which moves the end
+        # one row further than the Log scrolled, and the view would then stop following.
+        self.following = True
+        self._queued: list[TranscriptEvent] = []
 
     def compose(self) -> ComposeResult:
         log = Log(highlight=True, id="transcript-log")
@@ -76,13 +86,29 @@ class TranscriptView(Vertical):
         ]
 
     def add(self, event: TranscriptEvent) -> None:
+        """Take one event; it is written with the others of this turn (see :meth:`flush`)."""
         self.events.append(event)
+        if not self._queued:
+            self.call_later(self.flush)
+        self._queued.append(event)
+
+    def flush(self) -> None:
+        """Write the queued events to the Log in one go."""
+        queued, self._queued = self._queued, []
+        if not queued or not self.is_attached:
+            return
         log = self.log_widget
-        following = log.is_vertical_scroll_end or not log.size.height
-        log.write_lines(self._lines(event))
-        if not following:
-            self.unseen += 1
+        log.write_lines([line for event in queued for line in self._lines(event)], scroll_end=False)
+        if self.following:
+            # After the layout has taken in the new lines (and any scrollbar they bring).
+            self.call_after_refresh(self._to_end)
+        else:
+            self.unseen += len(queued)
             self._show_unseen()
+
+    def _to_end(self) -> None:
+        if self.following and self.is_attached:
+            self.log_widget.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def _show_unseen(self) -> None:
         indicator = self.query_one("#new-lines", Static)
@@ -95,7 +121,8 @@ class TranscriptView(Vertical):
         self.watch(self.log_widget, "scroll_y", self._scrolled, init=False)
 
     def _scrolled(self) -> None:
-        if self.unseen and self.log_widget.is_vertical_scroll_end:
+        self.following = self.log_widget.is_vertical_scroll_end
+        if self.unseen and self.following:
             self.unseen = 0
             self._show_unseen()
 
@@ -108,6 +135,11 @@ class TranscriptView(Vertical):
         self._redraw()
 
     def _redraw(self) -> None:
+        self._queued.clear()  # all of self.events is written below
         log = self.log_widget
         log.clear()
-        log.write_lines([line for event in self.events for line in self._lines(event)])
+        log.write_lines(
+            [line for event in self.events for line in self._lines(event)], scroll_end=False
+        )
+        if self.following:
+            self.call_after_refresh(self._to_end)
