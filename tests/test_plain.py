@@ -282,3 +282,12 @@ def test_output_survives_its_reader_going_away(monkeypatch):
     output.flush()
     output.write("more\n")
     assert output.closed and silenced == [True]
+
+
+def test_a_block_list_named_in_a_refusal_is_asked_and_its_codes_are_read():
+    result = run_cli("check", "--demo", "--timeout", "2", "carol@blocked.test")
+    assert result.returncode == ExitCode.RCPT_REJECTED
+    assert (
+        "=== Checked the server's claim: 127.0.25.66 is listed on bl.dnsbl.test "
+        "(spam source; exploited host)" in result.stdout
+    )

@@ -118,13 +118,16 @@ class SendingSide:
         from smtp_tui.core.dnsbl import BlStatus, parse_target
         from smtp_tui.core.dnsbl_catalogue import ZoneRefused, zone_named
 
+        # A list this run already knows (the lab's, or the catalogue's) brings its documented
+        # return codes; any other name the catalogue does not refuse is asked as it is.
+        known = {zone.zone: zone for zone in self._zones or ()}
         try:
-            zone = zone_named(claim.zone)
+            zone = known.get(claim.zone) or zone_named(claim.zone)
         except ZoneRefused:
             return None
         result = await self.list_checker(resolver).check(zone, parse_target(claim.address))
         if result.status is BlStatus.LISTED:
-            meanings = ", ".join(_without_listed(meaning) for meaning in result.meanings)
+            meanings = "; ".join(_without_listed(meaning) for meaning in result.meanings)
             line = f"Checked the server's claim: {claim.address} is listed on {claim.zone}"
             if meanings:
                 line += f" ({meanings})"

@@ -279,3 +279,24 @@ def test_a_bounce_that_names_no_remote_host_leaves_it_empty():
     )
     [failure] = read_bounce(text.encode()).failures
     assert failure.remote_mta is None
+
+
+def test_a_bounce_written_by_debians_postfix_reads_as_its_dsn_says():
+    # Written by Postfix 3.7 (Debian 12) on this project's development machine, relaying to
+    # the practice lab's blocked.test MX on loopback: a real MTA's bounce, not a mock-up.
+    report = read("postfix-3.7-debian-blocked.eml")
+    (failed,) = report.failures
+    assert (failed.recipient, failed.action, failed.status) == (
+        "carol@blocked.test",
+        "failed",
+        "5.7.1",
+    )
+    assert (failed.reply_code, failed.remote_mta, failed.smtp_command) == (
+        554,
+        "127.0.25.5",
+        "RCPT",
+    )
+    assert "blocked using bl.dnsbl.test" in (failed.diagnostic or "")
+    assert failed.explanation is not None
+    assert (failed.explanation.category, failed.explanation.side) == ("sender-ip-blocked", "yours")
+    assert report.original is not None and report.original.subject == "test to carol@blocked.test"
