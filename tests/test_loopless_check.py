@@ -25,7 +25,7 @@ from smtp_tui.core.loopless import (
 from smtp_tui.core.options import SessionOptions, build_options, with_lab
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.lab import LabInfo
-from smtp_tui.plain.check import PlainFlags, check_policy, run_check
+from smtp_tui.plain.check import PlainFlags, flow_policy_for, run_check
 
 # The lab's servers by address (see smtp_tui/lab/scenarios.py): accepted, refused (then the
 # port probes, on a loop of their own), blocked (a rejection naming a block list:
@@ -88,7 +88,7 @@ async def test_the_loopless_check_says_and_decides_what_the_asyncio_one_does(lab
     address, target = SCENARIOS[scenario]
     # The huge reply's 4 MB take longer than 2 s to read on a slow machine, either way.
     options = lab_options(lab, address, target, timeout=60.0 if scenario == "huge-reply" else 2.0)
-    assert blocking_socket_will_do(options, check_policy(PlainFlags()))
+    assert blocking_socket_will_do(options, flow_policy_for(PlainFlags()))
     results = await run_both(options)
     assert results["loopless"] == results["asyncio"]
     code, lines = results["loopless"]
@@ -139,7 +139,7 @@ async def test_stopping_early_and_json_lines_are_the_same_without_a_loop(lab, qu
 )
 def test_a_run_that_needs_dns_or_tls_is_left_to_asyncio(server, flags, ip):
     options = build_options(target="alice@example.test", server=server, ip=ip)
-    assert not blocking_socket_will_do(options, check_policy(flags))
+    assert not blocking_socket_will_do(options, flow_policy_for(flags))
 
 
 def test_a_coroutine_that_suspends_is_a_clear_error_not_a_hang():

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError
-from smtp_tui.core.commands import command_verb, helo, rcpt_to
+from smtp_tui.core.commands import command_verb
 from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.evidence import Evidence, SenderFindings, snapshot
 from smtp_tui.core.flow_choices import (
@@ -32,21 +32,20 @@ from smtp_tui.core.flow_choices import (
     starts_without_dns,
     wants_sender_check,
 )
-from smtp_tui.core.flow_inputs import RunInputs
+from smtp_tui.core.flow_next import NextSteps
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.loopless import cancellations, on_a_loop
 from smtp_tui.core.options import (
     LabPorts,
     SessionOptions,
     effective_helo,
-    effective_sender,
     mail_from_command,
     parse_server,
     with_lab,
 )
 from smtp_tui.core.sending_side import SendingSide
 from smtp_tui.core.session import TestSession
-from smtp_tui.core.smtp_errors import ConnectFailed, ConnectTimedOut, SmtpError
+from smtp_tui.core.smtp_errors import SmtpError
 from smtp_tui.core.steps import Step, StepBook, StepOutcome, StepStatus
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
 from smtp_tui.core.verdict import Verdict, judge
@@ -79,7 +78,7 @@ if TYPE_CHECKING:
 _MAX_ATTEMPTS = 16  # addresses tried in one fail-over: an MX set can be long
 
 
-class GuidedRun(RunInputs):
+class GuidedRun(NextSteps):
     """One guided session: the steps in order, the choices around them, and the verdict.
     (What each input starts with comes from :class:`~smtp_tui.core.flow_inputs.RunInputs`.)"""
 
@@ -454,166 +453,6 @@ class GuidedRun(RunInputs):
     def evidence_failover(self) -> str | None:
         evidence = self.evidence()
         return evidence.failover if evidence else None
-
-    async def _after(self, outcome: StepOutcome) -> StepOutcome:
-        """Decide what comes next, and take the policy's automatic choices."""
-        session = self.session
-        assert session is not None
-        step = outcome.step
-        self.offers.discard(Offer.HELO)
-        if outcome.problem:
-            return outcome
-        if step is None:
-            if not session.connection.is_open and self.stage is not Step.MX:
-                self._go(Step.CONNECT if self.book.status(Step.MX).ok else Step.MX)
-            elif self.stage is not None and self.book.status(Step.MAIL) is StepStatus.WAITING:
-                self._go(Step.MAIL if self.book.status(Step.EHLO).ok else self.stage)
-            return outcome
-        if step is Step.MX:
-            self.offers.clear()
-            if outcome.ok and len(self.usable_hosts()) > 1:
-                self.offers.add(Offer.NEXT_MX)
-            self._go(Step.CONNECT if outcome.ok else Step.MX)
-            return outcome
-        if step is Step.CONNECT:
-            return await self._after_connect(outcome)
-        if outcome.failed and not session.connection.is_open:
-            self.offers = {Offer.NEXT_MX} if len(self.usable_hosts()) > 1 else set()
-            self._go(Step.CONNECT)
-            return outcome
-        if step is Step.EHLO:
-            return await self._after_hello(outcome)
-        if step is Step.STARTTLS:
-            self.offers.discard(Offer.STARTTLS)
-            self._go(Step.EHLO if outcome.ok else Step.MAIL)
-            return outcome
-        if step is Step.MAIL:
-            self._go(Step.RCPT if outcome.ok else Step.MAIL)
-            return outcome
-        if step is Step.RCPT:
-            if outcome.ok:
-                self.offers.add(Offer.DATA)
-                self.book.offer(Step.DATA)
-            self._go(None)
-            if outcome.ok and self.policy.data:
-                return await self.send_test_message()
-            return outcome
-        self.offers.discard(Offer.DATA)
-        self._go(None)
-        return outcome
-
-    async def _after_connect(self, outcome: StepOutcome) -> StepOutcome:
-        session = self.session
-        assert session is not None
-        self.offers.clear()
-        several = len(self.usable_hosts()) > 1
-        if outcome.reply is not None and outcome.ok:
-            self._go(Step.EHLO)
-            return outcome
-        if several:
-            self.offers.add(Offer.NEXT_MX)
-            self._offer_next_host()
-        if isinstance(outcome.error, ConnectFailed):
-            # Nothing answered on this port (refused, dropped, unreachable): do other ports?
-            self.offers.add(Offer.PROBE_PORTS)
-            if self.policy.probe_ports:
-                await self.probe_ports()
-        self._go(Step.CONNECT)
-        return outcome
-
-    async def _after_hello(self, outcome: StepOutcome) -> StepOutcome:
-        session = self.session
-        assert session is not None
-        reply = outcome.reply
-        if (
-            reply is not None
-            and reply.code in (500, 502)
-            and command_verb(self.last_text.get(Step.EHLO, "EHLO")) != "HELO"
-        ):
-            self.transcript.info("EHLO was not understood; the older HELO may work.")
-            self.offers.add(Offer.HELO)
-            self._go(Step.EHLO)
-            if self.policy.helo_fallback:
-                return await self.submit(Step.EHLO, helo(effective_helo(self.options)))
-            return outcome
-        if not outcome.ok:
-            self._go(Step.EHLO)
-            return outcome
-        offers_tls = "STARTTLS" in session.keywords and not session.connection.tls
-        if offers_tls:
-            self.offers.add(Offer.STARTTLS)
-            self.book.offer(Step.STARTTLS)
-        if self.policy.starttls and not session.connection.tls:
-            if not offers_tls:
-                refused = StepOutcome(
-                    Step.STARTTLS,
-                    StepStatus.FAILED,
-                    "The server does not offer STARTTLS (not in its EHLO reply), so this "
-                    "connection cannot be encrypted.",
-                )
-                self.transcript.error(refused.summary)
-                self.book.record(refused)
-                return refused
-            return await self.submit(Step.STARTTLS, "STARTTLS")
-        self._go(Step.MAIL)
-        return outcome
-
-    def _offer_next_host(self) -> None:
-        names = [host.host for host in self.usable_hosts()]
-        current = self.connect_target()[0]
-        if current in names and names.index(current) + 1 < len(names):
-            self.chosen_host = names[names.index(current) + 1]
-
-    async def probe_ports(self) -> StepOutcome:
-        """Port 25 failed: does the same host answer on 587 and 465?"""
-        from smtp_tui.core.probes import diagnose
-
-        session = self.session
-        assert session is not None
-        address = session.host
-        if address is None:
-            return StepOutcome(Step.CONNECT, problem="Connect to a host first.")
-        ports = [(self.options.submission_port, False), (self.options.smtps_port, True)]
-        ports = [(port, tls) for port, tls in ports if port != session.port]
-        timeout = min(self.options.timeouts.connect, 8.0)
-        # The probes (and TLS on 465) need asyncio: under the loopless driver, on its own loop.
-        probes = await on_a_loop(lambda: session.probe_other_ports(address, ports, timeout=timeout))
-        self.offers.discard(Offer.PROBE_PORTS)
-        failures = session.connect_failures
-        refused = not any(isinstance(error, ConnectTimedOut) for _, _, error in failures)
-        message = diagnose(probes, session.port, refused=refused)
-        self.transcript.info(message)
-        status = StepStatus.WARNING if any(p.answered for p in probes) else StepStatus.FAILED
-        return StepOutcome(Step.CONNECT, status, message, note="probes")
-
-    async def send_test_message(self, body: str | None = None) -> StepOutcome:
-        """F8 (after a confirmation) or --data: DATA and a small, real test message."""
-        session = self.session
-        assert session is not None
-        if not (session.connection.is_open and self.book.status(Step.RCPT).ok):
-            return StepOutcome(
-                Step.DATA,
-                problem="A test message can be sent once RCPT TO was accepted on a live "
-                "connection.",
-            )
-        await self._reset_if_data_done()
-        outcome = await session.send_test_message(
-            effective_sender(self.options),
-            self.recipient(),
-            helo=effective_helo(self.options),
-            body=body,
-        )
-        if outcome.ok:
-            self.transcript.info(f"Test message accepted; queue id: {outcome.queue_id or '?'}")
-        self.offers.discard(Offer.DATA)
-        self._go(None)
-        return outcome
-
-    async def _reset_if_data_done(self) -> None:
-        if self.book.status(Step.DATA).done:
-            await self._reset_if_needed("RCPT")
-            assert self.session is not None
-            await self.session.command(rcpt_to(self.recipient()))
 
     # --- the journal and saved output ------------------------------------------------------
 

@@ -75,7 +75,7 @@ async def run_check(
 
     ``finish`` replaces the closing verdict (the bounce re-test prints its comparison)."""
     reporter = reporter or Reporter(out or PipeSafeOutput(), as_json=as_json)
-    run = GuidedRun(options, check_policy(flags or PlainFlags()))
+    run = GuidedRun(options, flow_policy_for(flags or PlainFlags()))
     if options.demo:
         from smtp_tui.lab import Lab
         from smtp_tui.lab.dnsbl_zones import DEMO_ZONES
@@ -86,7 +86,7 @@ async def run_check(
     return await _run(run, quit_after, reporter, finish)
 
 
-def check_policy(flags: PlainFlags) -> FlowPolicy:
+def flow_policy_for(flags: PlainFlags) -> FlowPolicy:
     """What plain mode does by itself, with these flags."""
     return replace(
         AUTOMATIC,
@@ -304,7 +304,7 @@ def check_main(
         quit_after,
         flags,
         lambda: run_check(options, quit_after=quit_after, as_json=as_json, flags=flags),
-        loopless=blocking_socket_will_do(options, check_policy(flags)),
+        loopless=blocking_socket_will_do(options, flow_policy_for(flags)),
     )
 
 
