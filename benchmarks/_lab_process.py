@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -520,7 +521,9 @@ async def _serve_dns(delay: float, zone_count: int, lifetime: float) -> None:
         two-core machine the lab's one-at-a-time Python answering would otherwise be what the
         round-trip figures measure, not the client."""
 
-        cache: dict[bytes, tuple[str, str, bytes | None]] = {}
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.cache: dict[bytes, tuple[str, str, bytes | None]] = {}
 
         async def respond(self, data: bytes) -> bytes | None:
             now = time.perf_counter()

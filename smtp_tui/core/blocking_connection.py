@@ -19,11 +19,12 @@ import socket
 import time
 from typing import TYPE_CHECKING
 
-from smtp_tui.core.commands import CommandCheck, CommandRefused, check_command
+from smtp_tui.core.commands import CommandCheck
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.loopless import interruptions
-from smtp_tui.core.replies import Reply, parse_ehlo_keywords
+from smtp_tui.core.replies import Reply
 from smtp_tui.core.reply_reading import ReplyReading
+from smtp_tui.core.smtp_commands import SmtpCommands
 from smtp_tui.core.smtp_errors import (
     ConnectFailed,
     ConnectionLost,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     import ssl
 
 
-class BlockingConnection:
+class BlockingConnection(SmtpCommands):
     """One SMTP client connection on a blocking socket; every byte goes to a transcript."""
 
     def __init__(self, transcript: Transcript, *, timeouts: Timeouts | None = None) -> None:
@@ -106,25 +107,14 @@ class BlockingConnection:
 
         Raises CommandRefused (nothing sent) if the validator refuses the line.
         """
-        check = command if isinstance(command, CommandCheck) else self.check(command)
-        if not check.ok:
-            raise CommandRefused(check.errors[0])
-        if not self.is_open:
-            raise NotConnected("Not connected: connect to a server first.")
+        check = self.checked(command)
         await self._write(check.wire_bytes(), check.text)
         reply = await self.read_reply(
             self.timeouts.command if timeout is None else timeout,
             waiting_for=f"the reply to {check.verb}",
         )
-        if check.verb == "EHLO" and reply.code == 250:
-            self.keywords = parse_ehlo_keywords(reply)
-        elif check.verb in ("EHLO", "HELO"):
-            self.keywords = {}
+        self.learn(check, reply)
         return reply
-
-    def check(self, text: str) -> CommandCheck:
-        """Validate a command with what this server announced (SMTPUTF8)."""
-        return check_command(text, smtputf8="SMTPUTF8" in self.keywords)
 
     async def _write(self, data: bytes, *shown: str, timeout: float | None = None) -> None:
         """Record ``shown`` as sent lines, then write ``data`` within the timeout."""

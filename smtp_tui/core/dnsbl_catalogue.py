@@ -72,8 +72,9 @@ class Zone:
         if self.match == "bitmask":
             octet = int(code.rsplit(".", 1)[1])
             labels = [label for bit, label in sorted(self.bits.items()) if octet & bit]
-            return ", ".join(labels) or f"listed (code {code})"
-        return self.listed.get(code, f"listed (code {code}, not documented)")
+            return ", ".join(labels) or "no documented bit set"
+        # Every caller already says "listed" and shows the code: only the meaning is missing.
+        return self.listed.get(code, "not documented by the list")
 
     def is_policy(self, meaning: str) -> bool:
         lowered = meaning.lower()

@@ -127,7 +127,7 @@ class SendingSide:
             return None
         result = await self.list_checker(resolver).check(zone, parse_target(claim.address))
         if result.status is BlStatus.LISTED:
-            meanings = "; ".join(_without_listed(meaning) for meaning in result.meanings)
+            meanings = "; ".join(result.meanings)
             line = f"Checked the server's claim: {claim.address} is listed on {claim.zone}"
             if meanings:
                 line += f" ({meanings})"
@@ -166,11 +166,3 @@ class SendingSide:
             return []
         warnings = [f"! {line}." for line in self.findings().listings]
         return warnings + [f"! {problem}" for problem in self.report.problems()]
-
-
-def _without_listed(meaning: str) -> str:
-    """ "listed (code 127.0.0.2, not documented)" -> "code 127.0.0.2, not documented": the
-    sentence around it already says listed."""
-    if meaning.startswith("listed (") and meaning.endswith(")"):
-        return meaning[len("listed (") : -1]
-    return meaning
