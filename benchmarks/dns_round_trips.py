@@ -15,10 +15,13 @@ Figures, each a median of N:
   against the same server without delay) / delay, which takes process start-up out;
 - the blacklist run in process (run_blacklist) and lookup_mx("example.test") against one
   dnspython query;
-- the floor: the same questions sent at once from one bare dnspython socket, only parsed.
-  The lab server answers one query after another in one Python process, so its own CPU
-  spreads a burst's answers over tens to hundreds of milliseconds (with the machine's load):
-  no client can finish before the floor;
+- the floor: the same questions sent at once from one bare dnspython socket, only parsed
+  (``make_query``, ``from_wire``: what a plain dnspython client spends, no checks, no
+  retries);
+- the server's floor: the same questions made before the clock starts, sent at once, and
+  their answers only counted, not read. The lab server answers one query after another in
+  one Python process, so its own CPU spreads a burst's answers over tens of milliseconds
+  (more with the machine's load): no client can finish before this floor;
 - this process's CPU time per in-process run (blacklist and floor): the client's own cost,
   which the machine's load inflates far less than wall time.
 Goals: blacklist <= 1.3 round trips with no PTR (a PTR's forward confirmation adds one);
@@ -124,6 +127,37 @@ async def bare_socket_floor(port: int, questions: list[tuple[str, str]]) -> floa
     return time.perf_counter() - start
 
 
+async def server_floor(port: int, questions: list[tuple[str, str]]) -> float:
+    """The same questions, made before the clock starts, sent at once; the answers are only
+    counted: how soon the server itself can answer the burst."""
+    import dns.message
+
+    loop = asyncio.get_running_loop()
+    wires = []
+    for number, (name, rdtype) in enumerate(questions):
+        message = dns.message.make_query(name, rdtype)
+        message.id = number
+        wires.append(message.to_wire())
+    done = loop.create_future()
+    heard = [0]
+
+    class Counter(asyncio.DatagramProtocol):
+        def datagram_received(self, data: bytes, addr: object) -> None:
+            heard[0] += 1
+            if heard[0] == len(wires) and not done.done():
+                done.set_result(None)
+
+    start = time.perf_counter()
+    transport, _ = await loop.create_datagram_endpoint(Counter, remote_addr=("127.0.0.1", port))
+    try:
+        for wire in wires:
+            transport.sendto(wire)
+        await asyncio.wait_for(done, 10.0)
+    finally:
+        transport.close()
+    return time.perf_counter() - start
+
+
 async def in_process_blacklist(address: str, port: int, zones: int) -> float:
     from smtp_tui.core.dns import parse_dns_server
     from smtp_tui.core.dnsbl_catalogue import zone_named
@@ -214,15 +248,19 @@ def measure_blacklist(
     floor_cpu: list[float] = []
     floor = median_of(args.runs, lambda: bare_socket_floor(slow.port, questions), floor_cpu)
     slow.query_log()
+    server = median_of(args.runs, lambda: server_floor(slow.port, questions))
+    slow.query_log()
     print(f"  in process (run_blacklist)            {describe(inside)}")
     print(f"  in process, server without delay      {describe(cpu)}")
     print(f"  floor: {len(questions)} questions, bare socket  {describe(floor)}")
+    print(f"  server's floor: answers only counted   {describe(server)}")
     print(
         f"  client CPU per run: blacklist {statistics.median(client_cpu) * 1000:.1f} ms, "
         f"floor {statistics.median(floor_cpu) * 1000:.1f} ms (process_time, median)"
     )
     print(f"  ratio in process / one query:         {statistics.median(inside) / one:.2f}x")
     print(f"  ratio floor / one query:              {statistics.median(floor) / one:.2f}x")
+    print(f"  ratio server's floor / one query:     {statistics.median(server) / one:.2f}x")
     print(f"  queries per run: {len(log) // args.runs}; waves of the last run:")
     for line in last_run_waves(log, args.runs, args.delay * 1000):
         print(f"    {line}")

@@ -10,6 +10,9 @@ Two corpora, both tab-separated with a header line and no quoting:
   ``split`` column. ``dev`` rows may be used for tuning; ``holdout`` rows must never be looked at,
   so this script prints only their figures, never their texts or their confusion pairs.
 
+To look at dev rows (never holdout rows), use benchmarks/corpus/dev_rows.py; to add a batch of new
+replies (dev only, scored blind first), benchmarks/corpus/append_rows.py.
+
 Side accuracy counts only rows that carry a side label (``relay-denied`` rows, for example, have
 none). Nothing here touches the network.
 """

@@ -62,7 +62,53 @@ WATCHED = (
     "idna",
     "pyperclip",
     "ctypes",
+    # Conveniences a `--server IP` check once loaded for nothing (issue 15, round 3):
+    "typing",
+    "pathlib",
+    "urllib",
+    "ipaddress",
+    "shutil",
+    "encodings.idna",
+    "smtp_tui.core.dns",
+    # What is left: dataclasses brings inspect (and ast, dis, tokenize).
+    "dataclasses",
+    "inspect",
 )
+
+# What the check imports: the CLI and plain mode at start, the loopless connection and the
+# closing lines during the run (absent from older trees, which import them elsewhere).
+CHECK_IMPORTS = """\
+import smtp_tui.cli, smtp_tui.plain.check
+try:
+    import smtp_tui.core.blocking_connection, smtp_tui.core.run_output
+except ImportError:
+    pass
+"""
+
+# How much of those imports is dataclass creation: each class's processing by
+# dataclasses (which compiles its __init__, __repr__, __eq__, __hash__ and, frozen, its
+# __setattr__ and __delattr__ from source), timed in the process; and `import dataclasses`.
+DATACLASS_SHARE = """\
+import time
+start = time.perf_counter()
+import argparse  # first, as the CLI: re, enum and functools are not dataclasses' to pay
+before = time.perf_counter()
+import dataclasses
+imported = time.perf_counter()
+spent, count, process = 0.0, 0, dataclasses._process_class
+def timed(*args, **kwargs):
+    global spent, count
+    began = time.perf_counter()
+    try:
+        return process(*args, **kwargs)
+    finally:
+        spent += time.perf_counter() - began
+        count += 1
+dataclasses._process_class = timed
+exec(CHECK_IMPORTS)
+done = time.perf_counter()
+print(count, spent, imported - before, done - start)
+"""
 
 
 def check_command(port: int, python: str = PYTHON) -> list[str]:
@@ -162,7 +208,8 @@ def importtime_report(
         for module, own, cumulative, _depth in rows:
             module_own.setdefault(module, []).append(own)
             module_cumulative.setdefault(module, []).append(cumulative)
-            for name in {module.split(".")[0], *(w for w in WATCHED if module.startswith(w))}:
+            inside = (w for w in WATCHED if module == w or module.startswith(w + "."))
+            for name in {module.split(".")[0], *inside}:
                 totals[name] = totals.get(name, 0) + own
             for name in WATCHED:
                 if (module == name or module.startswith(name + ".")) and name not in pulled_by:
@@ -195,6 +242,30 @@ def importtime_report(
             f"  {module:<34} own {ms(module_own[module]):6.1f}"
             f"   cumulative {ms(module_cumulative[module]):6.1f}"
         )
+
+
+def dataclass_report(python: str, env: dict[str, str], runs: int) -> None:
+    """The share of dataclasses in the check's imports, in-process (median of ``runs``)."""
+    rows = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [python, "-c", DATACLASS_SHARE.replace("exec(CHECK_IMPORTS)", CHECK_IMPORTS)],
+            env=env,
+            cwd=NEUTRAL_CWD,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        count, spent, imported, total = done.stdout.split()
+        rows.append((int(count), float(spent), float(imported), float(total)))
+    count = rows[0][0]
+    spent, imported, total = (statistics.median(row[i] for row in rows) for i in (1, 2, 3))
+    print(
+        f"of the check's imports ({total * 1000:.1f} ms in-process, median of {runs}): "
+        f"{count} dataclasses made in {spent * 1000:.1f} ms, `import dataclasses` "
+        f"(inspect, ast, dis, tokenize) {imported * 1000:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -239,7 +310,7 @@ def measure(
         print("swaks not found: install it with `apt-get install -y swaks`; pair skipped")
     timed_run(check_command(port, python), env)  # once: warms the OS file cache
     floor = [timed_run([python, "-c", "pass"], env)[0] for _ in range(args.runs)]
-    imports_only = [python, "-c", "import smtp_tui.cli, smtp_tui.plain.check"]
+    imports_only = [python, "-c", CHECK_IMPORTS]
     imports = [timed_run(imports_only, env)[0] for _ in range(args.runs)]
     asyncio_only = [timed_run([python, "-c", "import asyncio"], env)[0] for _ in range(args.runs)]
     minimal = [
@@ -268,6 +339,7 @@ def measure(
         floor_ratio = statistics.median(minimal) / statistics.median(theirs)
         print(f"ratio minimal asyncio client / swaks: {floor_ratio:.2f}x (the floor in Python)")
     print(f"journals written: {len(journals)} (one per check run)")
+    dataclass_report(python, env, args.runs)
     importtime_report(check_command(port)[1:], env, args.importtime_rounds, python=python)
 
 

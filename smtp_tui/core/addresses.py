@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 _LDH = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -100,7 +99,31 @@ def _check_host_name(raw: str, ascii_name: str) -> None:
         raise InputError(f"{raw!r} has no dot; give a full domain such as example.com.")
 
 
+def is_ip_address(host: str) -> bool:
+    """True for an IPv4 or IPv6 address, with or without [brackets]."""
+    return _is_ip(host.strip("[]"))
+
+
+# An IPv4 address is ASCII digits and dots; an IPv6 address has colons. Anything else is no
+# address, said without loading ipaddress; a dotted quad is checked by the C library, which
+# accepts exactly what ipaddress does (four decimal octets up to 255, no leading zeros). So a
+# check with --server and an IPv4 address never imports ipaddress (issue 15).
+_IPV4_CHARACTERS = frozenset("0123456789.")
+
+
 def _is_ip(text: str) -> bool:
+    if ":" not in text:
+        if not set(text) <= _IPV4_CHARACTERS:
+            return False
+        import socket
+
+        try:
+            socket.inet_pton(socket.AF_INET, text)
+        except OSError:
+            return False
+        return True
+    import ipaddress
+
     try:
         ipaddress.ip_address(text)
     except ValueError:

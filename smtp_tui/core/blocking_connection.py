@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import time
-from typing import TYPE_CHECKING
 
 from smtp_tui.core.commands import CommandCheck
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
@@ -40,6 +39,7 @@ from smtp_tui.core.transcript import EventKind, Transcript
 
 READ_CHUNK = 65536  # as the asyncio connection reads
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     import ssl
 
@@ -231,8 +231,11 @@ def _open_socket(
     errors combined as asyncio's ``open_connection`` combines them (same words)."""
     deadline = time.monotonic() + timeout
     errors: list[OSError] = []
+    # An ASCII host goes as bytes: given a str, getaddrinfo loads the idna codec (and
+    # stringprep) to encode it, which costs a plain check more than its connect (issue 15).
+    name: str | bytes = host.encode("ascii") if host.isascii() else host
     for af, kind, proto, _name, address in socket.getaddrinfo(
-        host, port, family.socket_family, socket.SOCK_STREAM
+        name, port, family.socket_family, socket.SOCK_STREAM
     ):
         sock = socket.socket(af, kind, proto)
         try:

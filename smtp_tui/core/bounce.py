@@ -19,7 +19,7 @@ from smtp_tui.core.bounce_reply import ReplyFacts, read_reply
 from smtp_tui.core.bounce_ses import read_ses_notification
 from smtp_tui.core.bounce_text import TextRecipient, TextReport, read_text, unquoted
 from smtp_tui.core.explain import Explanation, explain
-from smtp_tui.core.explain_command import read_by_command
+from smtp_tui.core.explain_command import stage_of_command
 
 # A real bounce, attachment included, is rarely over a few MB; past this the rest is dropped.
 MAX_BOUNCE_BYTES = 4_000_000
@@ -331,9 +331,8 @@ def _explained(recipient: BouncedRecipient) -> BouncedRecipient:
     # trailer such as qmail's "Other MXes tried: ... said 550 ..." replace it.
     text = recipient.diagnostic or ""
     try:
-        explanation = read_by_command(
-            explain(recipient.reply_code, recipient.status, text), recipient.smtp_command, text
-        )
+        stage = stage_of_command(recipient.smtp_command)
+        explanation = explain(recipient.reply_code, recipient.status, text, stage=stage)
     except Exception:  # the explainer's data failed to load: the facts still stand
         return recipient
     return replace(recipient, explanation=explanation)

@@ -26,15 +26,17 @@ Example::
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from smtp_tui.core.addresses import InputError, parse_address, parse_domain
 from smtp_tui.core.numbers import NumberError, check_seconds, shown
+
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _TOP_KEYS = ("helo", "mail_from", "dns", "theme", "ip")
 _BLACKLIST_KEYS = ("enable", "disable")
@@ -65,26 +67,36 @@ class Config:
 
 
 def config_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "smtp-tui" / "config.toml"
+    from pathlib import Path
+
+    return Path(_config_file())
+
+
+def _config_file() -> str:
+    # Text, not a Path: pathlib (with urllib and ipaddress) is imported only when a config
+    # file exists (issue 15).
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "smtp-tui", "config.toml")
 
 
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file is an empty config."""
-    path = path or config_path()
+    where = _config_file() if path is None else os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(where, encoding="utf-8") as file:
+            text = file.read()
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error}).") from None
+        raise ConfigError(f"{where}: cannot be read ({error}).") from None
     import tomllib  # only when a config file exists (issue 15)
+    from pathlib import Path
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}.") from None
-    return _ConfigReader(path, text).read(data)
+        raise ConfigError(f"{where}: not valid TOML: {error}.") from None
+    return _ConfigReader(Path(where), text).read(data)
 
 
 def _cut(text: str, limit: int = _MAX_REASON_CHARS) -> str:
@@ -225,6 +237,8 @@ def _check_mail_from(text: str) -> None:
 
 
 def _check_ip(text: str) -> None:
+    import ipaddress  # only when the config names an ip (issue 15)
+
     try:
         ipaddress.ip_address(text)
     except ValueError:

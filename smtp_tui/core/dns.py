@@ -1,21 +1,23 @@
 """DNS look-ups through dnspython's async resolver: MX (with addresses), and a typed query.
 
-Every failure becomes a :class:`DnsError` whose ``kind`` tells NXDOMAIN, no answer, SERVFAIL,
-REFUSED, timeout and unreachable resolvers apart, each with a sentence a person can act on.
+Every failure becomes a :class:`~smtp_tui.core.dns_errors.DnsError` whose ``kind`` tells
+NXDOMAIN, no answer, SERVFAIL, REFUSED, timeout and unreachable resolvers apart, each with a
+sentence a person can act on. Nothing on the way of a check that looks no name up imports this
+module (issue 15): the errors live in ``dns_errors``, ``is_ip_address`` in ``addresses``, and
+both are importable from here too.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING
 
-from smtp_tui.core.addresses import DomainName
+from smtp_tui.core.addresses import DomainName, is_ip_address
 
 # The pure choice of resolver lives apart (options need it without dnspython); its names are
 # importable from here too.
 from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
+from smtp_tui.core.dns_errors import DnsError, DnsFailure
 
 __all__ = [
     "DEFAULT_DNS_TIMEOUT",
@@ -39,51 +41,6 @@ if TYPE_CHECKING:
     import dns.asyncresolver
     import dns.name
     import dns.resolver
-
-
-class DnsFailure(Enum):
-    NXDOMAIN = "nxdomain"
-    NO_ANSWER = "no-answer"
-    SERVFAIL = "servfail"
-    REFUSED = "refused"
-    TIMEOUT = "timeout"
-    NO_NAMESERVERS = "no-nameservers"
-    OTHER = "other"
-
-
-_EXPLANATIONS = {
-    DnsFailure.NXDOMAIN: "the name does not exist in DNS (NXDOMAIN). Check the spelling.",
-    DnsFailure.NO_ANSWER: "the name exists but has no {rdtype} record.",
-    DnsFailure.SERVFAIL: (
-        "the resolver answered SERVFAIL: the domain's name servers are broken or its DNSSEC "
-        "fails. This is temporary or on their side; try again, or ask another resolver."
-    ),
-    DnsFailure.REFUSED: "the resolver refused the query (REFUSED); it may not serve you.",
-    DnsFailure.TIMEOUT: (
-        "no answer before the timeout: the resolver or the domain's name servers are slow or "
-        "unreachable."
-    ),
-    DnsFailure.NO_NAMESERVERS: (
-        "no name server could be reached. Check the resolver address (--dns) and that UDP and "
-        "TCP port 53 are open."
-    ),
-    DnsFailure.OTHER: "the look-up failed.",
-}
-
-
-class DnsError(Exception):
-    """A DNS look-up that gave no usable answer."""
-
-    def __init__(self, kind: DnsFailure, name: str, rdtype: str, detail: str = "") -> None:
-        self.kind = kind
-        self.name = name
-        self.rdtype = rdtype
-        self.detail = detail
-        explanation = _EXPLANATIONS[kind].format(rdtype=rdtype)
-        message = f"{rdtype} look-up of {name}: {explanation}"
-        if detail:
-            message += f" ({detail})"
-        super().__init__(message)
 
 
 def make_resolver(
@@ -216,15 +173,6 @@ class MxResult:
     implicit: bool = False
     null_mx: bool = False
     notes: tuple[str, ...] = ()
-
-
-def is_ip_address(host: str) -> bool:
-    """True for an IPv4 or IPv6 address, with or without [brackets]."""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 async def lookup_mx(domain: DomainName, resolver: dns.asyncresolver.Resolver) -> MxResult:

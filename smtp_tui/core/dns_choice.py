@@ -6,7 +6,6 @@ dnspython: a check with ``--server`` and an IP address looks no name up (issue 1
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from smtp_tui.core.addresses import InputError
@@ -41,6 +40,8 @@ def parse_dns_server(text: str) -> ResolverChoice:
     elif raw.count(":") == 1:
         host, port_text = raw.split(":")
         port = _parse_port(port_text, raw)
+    import ipaddress  # only with --dns or a configured resolver (issue 15)
+
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -16,6 +16,7 @@ so a sweep costs one round trip. Targets, answers' meanings and the summary live
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import time
 from collections.abc import AsyncIterator
@@ -47,6 +48,7 @@ from smtp_tui.core.sanitize import sanitize_text
 
 if TYPE_CHECKING:
     import dns.asyncresolver
+    import dns.name
 
 RESULT_CACHE_SECONDS = 300.0
 TXT_MAX_CHARS = 300
@@ -73,10 +75,11 @@ class DnsblChecker:
         self._self_tests: dict[tuple[str, str], asyncio.Future[ZoneAnswer]] = {}
         self.queries = 0
 
-    def _ask(self, name: str, rdtype: str = "A") -> asyncio.Future[Reply]:
-        """Sent now; the answer arrives in the future."""
+    def _ask(self, label: str, zone: str, rdtype: str = "A") -> asyncio.Future[Reply]:
+        """``label.zone.`` sent now; the answer arrives in the future."""
         self.queries += 1
-        return self.batch.ask(name + ".", rdtype)
+        name = _relative_name(label).concatenate(_zone_name(zone))
+        return self.batch.ask(name, rdtype, shown=f"{label}.{zone}.")
 
     def self_test(self, zone: Zone, family: str) -> asyncio.Future[ZoneAnswer]:
         """RFC 5782 §5, once per zone and family for this checker (one run, one resolver).
@@ -92,8 +95,8 @@ class DnsblChecker:
                 positive, negative = "2.0.0.127", "1.0.0.127"
             # Without a test entry only the negative point can be tested; silence stays
             # unverified.
-            listed = self._ask(f"{positive}.{zone.zone}") if zone.test_entry else None
-            clean = self._ask(f"{negative}.{zone.zone}")
+            listed = self._ask(positive, zone.zone) if zone.test_entry else None
+            clean = self._ask(negative, zone.zone)
             self._self_tests[key] = asyncio.ensure_future(
                 self._judge_self_test(zone, family, positive, negative, listed, clean)
             )
@@ -146,10 +149,9 @@ class DnsblChecker:
                 BlStatus.ERROR,
                 detail=f"This is a {zone.kind} list; it cannot check {target.kind}.",
             )
-        name = f"{target.label}.{zone.zone}"
-        reason = self._ask(name, "TXT") if self.txt_with_a else None
+        reason = self._ask(target.label, zone.zone, "TXT") if self.txt_with_a else None
         test = self.self_test(zone, target.kind)
-        found = self._ask(name)
+        found = self._ask(target.label, zone.zone)
         try:
             answer = _read(zone, await found)
             # The self-test is shared by every target of this zone: one caller giving up
@@ -183,7 +185,7 @@ class DnsblChecker:
         # A listing code from an unverified list is still a listing (the negative test passed,
         # so the list does not answer everything); the note says it could not be verified.
         if reason_asked is None:  # the TXT is asked only now, for a listing
-            reason_asked = self._ask(f"{target.label}.{zone.zone}", "TXT")
+            reason_asked = self._ask(target.label, zone.zone, "TXT")
         reason = _reason(await reason_asked)
         policy = any(zone.is_policy(meaning) for meaning in answer.meanings)
         return ZoneResult(
@@ -206,6 +208,22 @@ class DnsblChecker:
         finally:
             for task in tasks:
                 task.cancel()
+
+
+# A sweep asks 160 names made of a few parts (the target's label, the two test points, 40
+# zones): each part is parsed once, and each name is two of them joined.
+@functools.lru_cache(maxsize=256)
+def _relative_name(label: str) -> dns.name.Name:
+    import dns.name
+
+    return dns.name.from_text(label, origin=None)
+
+
+@functools.lru_cache(maxsize=256)
+def _zone_name(zone: str) -> dns.name.Name:
+    import dns.name
+
+    return dns.name.from_text(zone)
 
 
 def _read(zone: Zone, reply: Reply) -> ZoneAnswer:

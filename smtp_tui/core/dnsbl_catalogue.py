@@ -45,19 +45,23 @@ class Zone:
     # (127.0.0.1, 127.255.255.0/24): Validity's 127.0.0.1 "bot", for one.
     ordinary_codes: tuple[str, ...] = ()
 
-    def is_error_code(self, code: str) -> str | None:
+    def is_error_code(
+        self, code: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+    ) -> str | None:
         """The refusal meaning of an answer code, or None if it is not a refusal.
 
         Besides the list's own error codes, 127.0.0.1 (the RFC 5782 "not listed" point) and
         127.255.255.0/24 (Spamhaus' and others' "query refused / open resolver / over limit")
-        are refusals on every list, unless the catalogue names them in ``ordinary_codes``."""
+        are refusals on every list, unless the catalogue names them in ``ordinary_codes``.
+        ``address`` is ``code`` already read as an address, if the caller has it."""
         if code in self.errors:
             return self.errors[code]
         if code in self.ordinary_codes:
             return None
-        address = ipaddress.ip_address(code)
+        if address is None:
+            address = ipaddress.ip_address(code)
         for cidr in self.error_ranges:
-            if address in ipaddress.ip_network(cidr):
+            if address in _network(cidr):
                 return "the list refused or could not answer the query"
         if address in REFUSAL_RANGE:
             return (
@@ -79,6 +83,11 @@ class Zone:
     def is_policy(self, meaning: str) -> bool:
         lowered = meaning.lower()
         return any(word in lowered for word in POLICY_WORDS)
+
+
+@cache
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(cidr)
 
 
 @dataclass(frozen=True)
@@ -149,15 +158,23 @@ class ZoneRefused(ValueError):
     """A zone the user asked for that must not be queried; the message says why."""
 
 
+@cache
+def _never_query_patterns() -> tuple[tuple[str, DeadZone], ...]:
+    """Each name or ``*.`` pattern of the never-query list, lowercased, with its entry (a
+    ``--zone`` per list is checked against all of them: split once, not per zone)."""
+    return tuple(
+        (part.strip().lower(), dead) for dead in dead_zones() for part in dead.zone.split(",")
+    )
+
+
 def never_query_reason(name: str) -> str | None:
     """Why ``name`` is on the never-query list, or None."""
     name = name.lower().rstrip(".")
-    for dead in dead_zones():
-        for pattern in (part.strip().lower() for part in dead.zone.split(",")):
-            if pattern.startswith("*.") and (name.endswith(pattern[1:]) or name == pattern[2:]):
-                return f"{dead.zone}: {dead.behaviour} (since {dead.since})"
-            if name == pattern:
-                return f"{dead.zone}: {dead.behaviour} (since {dead.since})"
+    for pattern, dead in _never_query_patterns():
+        if pattern.startswith("*.") and (name.endswith(pattern[1:]) or name == pattern[2:]):
+            return f"{dead.zone}: {dead.behaviour} (since {dead.since})"
+        if name == pattern:
+            return f"{dead.zone}: {dead.behaviour} (since {dead.since})"
     return None
 
 

@@ -11,6 +11,7 @@ import ipaddress
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 
 from smtp_tui.core.dns import DnsError, DnsFailure
 from smtp_tui.core.dnsbl_catalogue import Zone
@@ -100,9 +101,10 @@ def read_answer(zone: Zone, found: list[str] | DnsError) -> ZoneAnswer:
 
 def classify_codes(zone: Zone, codes: list[str]) -> ZoneAnswer:
     """What a set of A records from ``zone`` means. A refusal anywhere in the set wins."""
-    codes = sorted(codes, key=ipaddress.ip_address)  # DNS gives a set; show it in order
-    for code in codes:
-        address = ipaddress.ip_address(code)
+    # DNS gives a set; show it in order. Each code is read as an address once.
+    addresses = sorted(((ipaddress.ip_address(code), code) for code in codes), key=itemgetter(0))
+    codes = [code for _, code in addresses]
+    for address, code in addresses:
         if address not in LOOPBACK:
             return ZoneAnswer(
                 BlStatus.REFUSED,
@@ -112,7 +114,7 @@ def classify_codes(zone: Zone, codes: list[str]) -> ZoneAnswer:
                     f"rewriting answers, so it means nothing. {_FIX_REFUSED}"
                 ),
             )
-        refusal = zone.is_error_code(code)
+        refusal = zone.is_error_code(code, address)
         if refusal is not None:
             return ZoneAnswer(BlStatus.REFUSED, tuple(codes), detail=f"{refusal}. {_FIX_REFUSED}")
     meanings = tuple(dict.fromkeys(zone.meaning_of(code) for code in codes))

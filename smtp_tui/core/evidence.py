@@ -7,10 +7,10 @@ so verdict tests build an :class:`Evidence` by hand and need no sockets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from smtp_tui.core.steps import Step, StepOutcome
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     from smtp_tui.core.probes import PortProbe  # probes load TLS and cryptography
     from smtp_tui.core.session import TestSession

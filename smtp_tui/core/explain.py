@@ -1,14 +1,16 @@
 """Explain a reply in plain words: what it means, whose side must act, and what to do next.
 
 Knowledge lives in data files (``data/reply_codes.tsv``, ``data/enhanced_codes.tsv``,
-``data/known_texts.toml`` and ``data/known_texts/*.toml``, ``data/ehlo_keywords.tsv``).
+``data/known_texts.toml`` and ``data/known_texts/*.toml``, ``data/reply_stages.tsv``,
+``data/ehlo_keywords.tsv``).
 
 Precedence, as an admin reads a reply: a provider's own text beats a generic text, a text beats
 keywords, strong keywords ("spam", "quota", "no such user" ...) beat an enhanced code, an
 enhanced code beats the basic code; generic codes (5.7.1, 5.2.0, 550, 552 ...) and broad phrases
 ("Recipient address rejected:") decide only when nothing else speaks, and generic codes not at
-all when the text says more than they do. Whatever decides, each code's own meaning is still
-shown. Only a bounded prefix of the text is read (``MAX_EXPLAINED_CHARS``).
+all when the text says more than they do. When only a code spoke and it names nothing, the
+command it answered (MAIL FROM, the greeting, DATA ...) still does. Whatever decides, each code's
+own meaning is still shown. Only a bounded prefix of the text is read (``MAX_EXPLAINED_CHARS``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from smtp_tui.core.explain_data import (
     enhanced_codes,
     known_texts,
     reply_codes,
+    reply_stages,
 )
 from smtp_tui.core.explain_kinds import (
     DECIDED_BY_TIER,
@@ -40,6 +43,7 @@ from smtp_tui.core.explain_line import (
     parse_pasted,
 )
 from smtp_tui.core.explain_match import text_matches
+from smtp_tui.core.explain_subject import subject_side
 from smtp_tui.core.replies import Reply
 
 __all__ = [
@@ -285,10 +289,42 @@ def _accepted(code: int | None, enhanced: str | None) -> Explanation:
     )
 
 
-def explain(code: int | None, enhanced: str | None, text: str = "") -> Explanation:
+# A refusal after DATA that names recipients is a pipelined RCPT TO's answer (Exim's "after
+# pipelined end of data", "All recipient addresses rejected"), not a verdict on the content.
+_ABOUT_RECIPIENTS = re.compile(
+    r"recipient|mailbox|\buser\b|does not exist|no such|unknown|not found", re.IGNORECASE
+)
+
+
+def _staged(decider: _Evidence, stage: str | None, code: int | None, line: str) -> _Evidence | None:
+    """When only a code spoke and it names nothing, the command it answered still does: a
+    refusal of MAIL FROM is about the sender, one at the greeting about the sending host."""
+    if stage is None or code is None:
+        return None
+    if stage == "data" and _ABOUT_RECIPIENTS.search(line):
+        return None
+    stages = reply_stages()
+    entry = stages.get((stage, str(code // 100))) or stages.get((stage, "*"))
+    if entry is None:
+        return None
+    command = {"connect": "the connection", "helo": "EHLO/HELO", "mail": "MAIL FROM"}.get(
+        stage, stage.upper()
+    )
+    label = f"{decider.decision.label} in reply to {command}"
+    return _Evidence(
+        decider.tier, entry, Decision(decider.decision.by, decider.decision.rule, label)
+    )
+
+
+def explain(
+    code: int | None, enhanced: str | None, text: str = "", *, stage: str | None = None
+) -> Explanation:
     """Explain a reply from its basic code, enhanced code and text (any of them may be
     missing). The most specific evidence decides (see the module doc); ``details`` keep what
-    each code means on its own. A success (2xx, 3xx) is ``accepted`` and ``unclear``."""
+    each code means on its own. A success (2xx, 3xx) is ``accepted`` and ``unclear``.
+
+    ``stage`` is the command the reply answered when it is known (``connect``, ``helo``,
+    ``starttls``, ``mail``, ``rcpt``, ``data``): it speaks only where the codes name nothing."""
     if _is_positive(code, enhanced):
         return _accepted(code, enhanced)
     line = one_line(text) if text else ""
@@ -308,9 +344,13 @@ def explain(code: int | None, enhanced: str | None, text: str = "") -> Explanati
             "such as 550, or an enhanced code such as 5.7.1.",
         )
     decider = _decider(ranked, _says_more(line))
+    if decider.entry.category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:
+        decider = _staged(decider, stage, code, line) or decider
     category, side = decider.entry.category, decider.entry.side
     if category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:
-        side = Side.UNCLEAR  # nothing specific spoke: a generic code's side is only a guess
+        # Nothing specific spoke: a generic code's side is only a guess, but the nouns of the
+        # text ("Recipient unavailable", "your IP") still say whose thing it is about.
+        side = subject_side(line) or Side.UNCLEAR
     steps = decider.entry.next_steps or category_defaults()[category].next_steps
     return Explanation(
         code=code,
@@ -324,16 +364,18 @@ def explain(code: int | None, enhanced: str | None, text: str = "") -> Explanati
     )
 
 
-def explain_reply(reply: Reply) -> Explanation:
-    """Explain a reply from the wire; only its first ``MAX_EXPLAINED_CHARS`` characters count."""
-    return explain(reply.code, reply.enhanced, "\n".join(bounded_lines(reply.lines)))
+def explain_reply(reply: Reply, stage: str | None = None) -> Explanation:
+    """Explain a reply from the wire (``stage``: the command it answered, see ``explain``);
+    only its first ``MAX_EXPLAINED_CHARS`` characters count."""
+    text = "\n".join(bounded_lines(reply.lines))
+    return explain(reply.code, reply.enhanced, text, stage=stage)
 
 
 def explain_text(text: str) -> Explanation:
     """A pasted reply line (multi-line allowed, the code anywhere in it), a basic code
     ("550"), or an enhanced code ("5.7.1"); anything else is read for known texts alone."""
     pasted = parse_pasted(text)
-    return explain(pasted.code, pasted.enhanced, pasted.text)
+    return explain(pasted.code, pasted.enhanced, pasted.text, stage=pasted.stage)
 
 
 def explain_keywords(keywords: dict[str, str]) -> list[str]:

@@ -9,99 +9,47 @@ refusals that nothing more specific than a code explained are read this way: a t
 or an enhanced code with a meaning of its own always decides, and a temporary refusal at the
 greeting is more often a busy server than a block. After RCPT TO the command tells nothing
 (recipient, relay and policy refusals all come there).
+
+The reading itself is the explainer's (``explain(..., stage=...)``, ``data/reply_stages.tsv``),
+the same one a pasted line gets when its MTA names the command ("in reply to MAIL FROM"); this
+module only names the stage for a session's step and a bounce's command.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-
-from smtp_tui.core.explain import Decision, Explanation, explain_reply
-from smtp_tui.core.explain_data import category_defaults
-from smtp_tui.core.explain_kinds import Category, DecidedBy, Side
+from smtp_tui.core.explain import Explanation, explain_reply
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import Step
 
-# A refusal's command, as the bounce reader and the session name it, and what a bare
-# refusal there means.
-_READ_BY_COMMAND: dict[str, tuple[Category, str, str]] = {
-    "CONN": (
-        Category.SENDER_IP_BLOCKED,
-        "the greeting",
-        "The server refused the connection itself without saying why: it will not talk to "
-        "the sending address (a block list, reputation, or a network it does not accept).",
-    ),
-    "EHLO": (
-        Category.HELO_REJECTED,
-        "EHLO",
-        "The server refused the name given in EHLO/HELO without saying why: use your server's "
-        "real, resolvable name (matching its reverse DNS).",
-    ),
-    "MAIL": (
-        Category.SENDER_REJECTED,
-        "MAIL FROM",
-        "The server refused the sender address (MAIL FROM) without saying why: the envelope "
-        "sender, its domain's records or its reputation.",
-    ),
-    "DATA": (
-        Category.CONTENT_POLICY,
-        "the message (DATA)",
-        "The server refused the message after reading it, without saying why: most often a "
-        "filter or policy on its content, headers or attachments.",
-    ),
+# A command as the bounce reader and the session name it -> the explainer's stage.
+_STAGES = {
+    "CONN": "connect",
+    "EHLO": "helo",
+    "HELO": "helo",
+    "LHLO": "helo",
+    "STARTTLS": "starttls",
+    "MAIL": "mail",
+    "RCPT": "rcpt",
+    "DATA": "data",
 }
-_READ_BY_COMMAND["HELO"] = _READ_BY_COMMAND["EHLO"]
-# A refusal reported after DATA that names recipients is a pipelined RCPT TO's answer (Exim's
-# "after pipelined end of data", "All recipient addresses rejected"), not a verdict on content.
-_ABOUT_RECIPIENTS = re.compile(
-    r"recipient|mailbox|\buser\b|does not exist|no such|unknown|not found", re.IGNORECASE
-)
-_GENERIC = (
-    DecidedBy.BASIC_CODE,
-    DecidedBy.ENHANCED_CODE,
-    DecidedBy.BROAD_PHRASE,
-    DecidedBy.NOTHING,
-)
 
 
-def command_of_verb(verb: str | None) -> str | None:
-    """``MAIL FROM:<a>`` / ``mail`` / ``CONN`` -> the command's name as the table uses it."""
-    if not verb:
+def stage_of_command(command: str | None) -> str | None:
+    """``MAIL FROM:<a>`` / ``mail`` / ``CONN`` -> the explainer's stage (``mail``), if any."""
+    if not command:
         return None
-    word = verb.strip().split(":", 1)[0].split(" ", 1)[0].upper()
-    return word or None
+    word = command.strip().split(":", 1)[0].split(" ", 1)[0].upper()
+    return _STAGES.get(word)
 
 
-def read_by_command(explanation: Explanation, command: str | None, text: str = "") -> Explanation:
-    """``explanation`` of the reply ``text``, or — when only a generic code spoke and the reply
-    is a permanent refusal — the reading the refused command gives (see the module doc)."""
-    verb = command_of_verb(command) or ""
-    if verb == "DATA" and _ABOUT_RECIPIENTS.search(text):
-        return explanation
-    reading = _READ_BY_COMMAND.get(verb)
-    code = explanation.code
-    if (
-        reading is None
-        or explanation.category is not Category.OTHER
-        or explanation.decision.by not in _GENERIC
-        or code is None
-        or not 500 <= code < 600
-    ):
-        return explanation
-    category, where, meaning = reading
-    label = f"reply code {code} in reply to {where}"
-    return replace(
-        explanation,
-        category=category,
-        side=Side.YOURS,
-        meaning=meaning,
-        next_steps=category_defaults()[category].next_steps,
-        decision=Decision(DecidedBy.BASIC_CODE, "code", label),
-    )
+def stage_of_step(step: Step | None) -> str | None:
+    """The stage of a guided step's reply (a free command's reply is read on its own)."""
+    if step is None:
+        return None
+    return stage_of_command("CONN" if step is Step.CONNECT else step.name)
 
 
 def explain_answer(reply: Reply, step: Step | None) -> Explanation:
     """A session's reply explained as the reply to its step's command: what the screen, plain
-    mode and the verdict all show (a free command's reply is read on its own)."""
-    command = "CONN" if step is Step.CONNECT else (step.name if step is not None else None)
-    return read_by_command(explain_reply(reply), command, reply.text)
+    mode and the verdict all show."""
+    return explain_reply(reply, stage_of_step(step))

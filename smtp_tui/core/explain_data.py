@@ -65,6 +65,21 @@ def enhanced_codes() -> dict[str, Entry]:
 
 
 @cache
+def reply_stages() -> dict[tuple[str, str], Entry]:
+    """What a refusal means by the command it answered, keyed ``(stage, class)`` with class "4",
+    "5" or "*" (``data/reply_stages.tsv``): read only when the codes and words name nothing."""
+    rows = csv.DictReader(
+        io.StringIO(_data("reply_stages.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
+    )
+    table: dict[tuple[str, str], Entry] = {}
+    for row in rows:
+        steps = tuple(step.strip() for step in (row["next_steps"] or "").split("|") if step.strip())
+        entry = Entry(Category(row["category"]), Side(row["side"]), row["meaning"], steps)
+        table[(row["stage"], row["class"])] = entry
+    return table
+
+
+@cache
 def _index() -> dict[str, Any]:
     return tomllib.loads(_data("known_texts.toml"))
 

@@ -4,7 +4,8 @@ A pasted line may be a bare reply (``550 5.1.1 ...``), a bounce's ``Diagnostic-C
 ...``, Postfix's ``host mx.example.com[192.0.2.1] said: 552 5.3.4 ... (in reply to RCPT TO
 command)``, Exchange's ``Remote Server returned '550 5.7.606 ...'``, or a multi-line reply whose
 continuation lines repeat ``550-5.7.1``. The reply code is found anywhere in it; the words are
-joined into one line for matching.
+joined into one line for matching. The bouncing MTA's words also say which command the reply
+answered (``find_stage``), which the explainer reads when the codes name nothing.
 
 Only a bounded prefix is read (``MAX_EXPLAINED_CHARS``): the reason is always near the start, and
 a 16 MB reply must cost no more than a short one.
@@ -30,13 +31,26 @@ _WRAPPERS = re.compile(
     # The bouncing MTA's own words around the remote reply: Postfix, Exim, qmail, Exchange.
     r"|\bhost\s+\S+\s*(?:\[[^\]]*\])?\s+said:"
     r"|\bsmtp error from remote (?:mail )?server (?:after|for) [^:]{0,80}:"
-    r"|\bremote host said:"
-    r"|\bremote server returned\b",
+    # Exim 4.9x: "SMTP error from remote server for RCPT TO command, host: mx (192.0.2.1) reason:"
+    r"|(?:\bhost:\s*)?(?<!\S)\S++\s+\(\s*[\d.:a-f]+\s*\)\s+reason:"
+    r"|\bsmtp error from remote mailer after [^:]{0,80}:"
+    r"|\bremote host said(?:\[[^\]]*\])?:"
+    r"|\bremote server returned\b"
+    # (Possessive, anchored at a word's start: a 4 KiB run of letters costs one pass, not n².)
+    # qmail-remote's own words around the remote reply ("192.0.2.1 does not like recipient.",
+    # "Connected to 192.0.2.1 but sender was rejected.", "Giving up on 192.0.2.1."): they name
+    # the recipient or the sender whatever the reply says, so they are not read as its words.
+    r"|(?<!\S)\S++ does not like recipient\."
+    r"|(?<!\S)\S++ failed (?:after I sent the message|on DATA command)\."
+    r"|\bconnected to \S++ but (?:sender|my name) was rejected\."
+    r"|\bgiving up on \S++",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
 _ENHANCED_ONLY = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\s*$")
-_CODE_AT_START = re.compile(r"^\s*['\"]?([2-5][0-5]\d)(?=[\s\-:'\"]|$)")
+# A line that starts with a code may use one RFC 5321 does not define (Verizon's 571, Telstra's
+# 558): the first digit still says what it is. "550.5.7.0" glues the enhanced code on with a dot.
+_CODE_AT_START = re.compile(r"^\s*['\"]?([2-5]\d\d)(?=[\s\-:'\"]|\.[245]\.\d|$)")
 # A code elsewhere in the line: after words that introduce a reply, or before an enhanced code.
 _CODE_ANYWHERE = re.compile(
     r"(?:(?:said|smtp;|returned|reason|error|response|reply|replied|answer|status|<<<|:|;|'|\")"
@@ -44,8 +58,54 @@ _CODE_ANYWHERE = re.compile(
     r"|(?<![\w.\-/#\[(=+])([2-5][0-5]\d)[ -]+#?(?=[245]\.\d{1,3}\.\d{1,3}(?![\d]|\.\d))",
     re.IGNORECASE,
 )
-_ENHANCED_NEXT = re.compile(r"^[\s\-]*['\"]?#?([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+_ENHANCED_NEXT = re.compile(r"^[\s\-.]*['\"]?#?([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
 _ENHANCED_ANYWHERE = re.compile(r"(?<![\w.])#?([245])\.(\d{1,3})\.(\d{1,3})(?!\d|\.\d)")
+
+# Which command the reply answered, as the reporting MTA says it: Postfix's "(in reply to RCPT TO
+# command)" and "refused to talk to me", Exim's "SMTP error from remote mail server after MAIL
+# FROM:", "after initial connection" and (4.9x) "from remote server for MAIL FROM command", qmail's
+# "Connected to ... but sender was rejected" / "but my name was rejected" / "but greeting failed".
+_STAGE = re.compile(
+    r"in\s+reply\s+to\s+(?P<reply>mail\s+from|rcpt\s+to|end\s+of\s+data|data|e?helo|starttls)\b"
+    r"|remote\s+(?:mail\s+server|mailer)\s+after\s+(?P<after>mail\s+from|rcpt\s+to"
+    r"|end\s+of\s+data|data|initial\s+connection|e?helo)"
+    # Exim 4.9x: "SMTP error from remote server for MAIL FROM command" ("TEXT" is the message).
+    r"|remote\s+server\s+for\s+(?P<for>mail\s+from|rcpt\s+to|text|data|e?helo|starttls)"
+    r"\s+command"
+    r"|(?P<connect>refused\s+to\s+talk\s+to\s+me|initial\s+server\s+greeting"
+    r"|but\s+greeting\s+failed)"
+    r"|(?P<sender>but\s+sender\s+was\s+rejected)"
+    r"|(?P<helo>but\s+my\s+name\s+was\s+rejected)",
+    re.IGNORECASE,
+)
+_STAGE_WORDS = {
+    "mail from": "mail",
+    "rcpt to": "rcpt",
+    "data": "data",
+    "end of data": "data",
+    "initial connection": "connect",
+    "helo": "helo",
+    "ehlo": "helo",
+    "starttls": "starttls",
+    "text": "data",
+}
+
+
+def find_stage(text: str) -> str | None:
+    """The command a pasted reply answered, from the bouncing MTA's words around it:
+    ``connect``, ``helo``, ``starttls``, ``mail``, ``rcpt`` or ``data``; None when not said."""
+    found = _STAGE.search(text[:MAX_EXPLAINED_CHARS])
+    if found is None:
+        return None
+    if found.group("connect"):
+        return "connect"
+    if found.group("sender"):
+        return "mail"
+    if found.group("helo"):
+        return "helo"
+    said = found.group("reply") or found.group("after") or found.group("for") or ""
+    words = " ".join(said.lower().split())
+    return _STAGE_WORDS.get(words)
 
 
 @dataclass(frozen=True)
@@ -56,6 +116,7 @@ class PastedReply:
     code: int | None
     enhanced: str | None
     text: str
+    stage: str | None = None  # the command the reply answered, when the paste says (find_stage)
 
 
 def bounded_lines(lines: Iterable[str], limit: int = MAX_EXPLAINED_CHARS) -> list[str]:
@@ -101,6 +162,7 @@ def find_enhanced(text: str, code: int | None) -> str | None:
 def parse_pasted(text: str) -> PastedReply:
     """Find the reply code and enhanced code anywhere in a pasted line (see the module doc)."""
     line = one_line(text)
+    stage = find_stage(text)
     only = _ENHANCED_ONLY.match(line)
     if only:
         return PastedReply(None, ".".join(only.groups()), "")
@@ -108,10 +170,10 @@ def parse_pasted(text: str) -> PastedReply:
     if start:
         code = int(start.group(1))
         enhanced = _enhanced_near(line[start.end() :], code) or find_enhanced(line, code)
-        return PastedReply(code, enhanced, line)
+        return PastedReply(code, enhanced, line, stage)
     for match in _CODE_ANYWHERE.finditer(line):
         group = 1 if match.group(1) else 2
         code = int(match.group(group))
         enhanced = _enhanced_near(line[match.end(group) :], code) or find_enhanced(line, code)
-        return PastedReply(code, enhanced, line)
-    return PastedReply(None, find_enhanced(line, None), line)
+        return PastedReply(code, enhanced, line, stage)
+    return PastedReply(None, find_enhanced(line, None), line, stage)

@@ -4,7 +4,12 @@ Only the highest tier that matches speaks (a provider's own text silences the ge
 and the keywords). Inside that tier, known texts are ranked by their ``priority`` and then by
 the length of what they matched: a whole sentence of a provider beats a URL or a list's name.
 Keyword families keep their file order instead, which the data file arranges from narrow
-("an IP that is blocked") to wide ("blocked").
+("an IP that is blocked") to wide ("blocked"), with one exception: when the reply states a cause
+("... rate limited because it is unauthenticated", "... rejected due to ..."), a family found in
+the cause speaks before the ones found in the effect.
+
+Vendor tags written as one identifier ("FORBIDDEN_FILE_EXTENSION", "SPAM_CLIENT") are read as the
+words they are made of.
 """
 
 from __future__ import annotations
@@ -21,6 +26,22 @@ from smtp_tui.core.explain_kinds import KnownText, Tier
 class TextMatch:
     known: KnownText
     words: str  # the words of the reply that matched, as written
+    start: int = 0  # where they start in the line
+
+
+# An identifier-style tag of upper-case words joined by underscores, as filters print their rule
+# names ("Matched map: FORBIDDEN_FILE_EXTENSION"): its underscores are read as spaces.
+_VENDOR_TAG = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+# Words that introduce the cause of what the reply did, in the languages the keywords cover.
+_CAUSE = re.compile(
+    r"\b(?:because(?: of)?|due to|as a result of|caused by|owing to|parce que|aufgrund|wegen"
+    r"|debido a|devido a|a causa d(?:i|el|ella)?|en raison d(?:e|u|es)?)\b"
+)
+
+
+def readable_tags(line: str) -> str:
+    """``line`` with the underscores of upper-case vendor tags made spaces (same length)."""
+    return _VENDOR_TAG.sub(lambda found: found.group().replace("_", " "), line)
 
 
 def _top_tier_matches(line: str) -> list[TextMatch]:
@@ -30,16 +51,22 @@ def _top_tier_matches(line: str) -> list[TextMatch]:
     lowered once instead of matching each pattern case-insensitively.
     """
     lowered = line.lower()
+    # A second view with vendor tags read as words, only when the line has any: a pattern that
+    # names the tag itself ("spam_suspect:ip_control") still finds it in the first view.
+    tagged = readable_tags(line).lower()
+    has_tags = tagged != lowered
     same_length = len(lowered) == len(line)
     matches: list[TextMatch] = []
     for known in known_texts():
         if matches and known.tier < matches[0].known.tier:
             break  # a lower tier never speaks once a higher one has
-        found = known.pattern.search(lowered)
+        found = known.pattern.search(lowered) or (
+            known.pattern.search(tagged) if has_tags else None
+        )
         if found:
             start, end = _longest(known, lowered, found.start(), found.end())
             words = line[start:end] if same_length else lowered[start:end]
-            matches.append(TextMatch(known, words))
+            matches.append(TextMatch(known, words, start))
     return matches
 
 
@@ -63,4 +90,15 @@ def text_matches(line: str) -> list[TextMatch]:
     matches = _top_tier_matches(line)
     if matches and matches[0].known.tier >= Tier.GENERIC_TEXT:
         matches.sort(key=lambda match: (-match.known.priority, -len(match.words)))
+    elif len(matches) > 1:
+        matches = _cause_first(line, matches)
     return matches
+
+
+def _cause_first(line: str, matches: list[TextMatch]) -> list[TextMatch]:
+    """Keyword matches with those inside the reply's stated cause first (file order kept within
+    each group): in "rate limited because it is unauthenticated" the cause is what must change."""
+    cause = _CAUSE.search(line.lower())
+    if cause is None:
+        return matches
+    return sorted(matches, key=lambda match: match.start < cause.end())

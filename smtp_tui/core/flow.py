@@ -14,13 +14,11 @@ import contextlib
 import socket
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError
 from smtp_tui.core.commands import command_verb
-from smtp_tui.core.dns import DnsError, make_resolver
+from smtp_tui.core.dns_errors import DnsError
 from smtp_tui.core.evidence import Evidence, SenderFindings, snapshot
 from smtp_tui.core.flow_choices import (
     AUTOMATIC,
@@ -36,7 +34,6 @@ from smtp_tui.core.flow_next import NextSteps
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.loopless import cancellations, on_a_loop
 from smtp_tui.core.options import (
-    LabPorts,
     SessionOptions,
     effective_helo,
     mail_from_command,
@@ -63,14 +60,19 @@ __all__ = [
     "wants_sender_check",
 ]
 
-# The blacklists, the sending side, the port probes (TLS, cryptography) and the exports are
-# imported where they are used, so a plain check loads only what it runs (issue 15).
+# The DNS look-ups, the blacklists, the sending side, the port probes (TLS, cryptography) and
+# the exports are imported where they are used, so a plain check loads only what it runs
+# (issue 15); so is typing, whose TYPE_CHECKING is spelled out here.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import dns.asyncresolver
 
     from smtp_tui.core.bounce import BouncedRecipient
     from smtp_tui.core.dnsbl import ZoneResult
     from smtp_tui.core.dnsbl_catalogue import Zone
+    from smtp_tui.core.options import LabPorts
     from smtp_tui.core.policy_report import PolicyReport
     from smtp_tui.core.sender import PublicAddress, SenderReport
 
@@ -153,6 +155,8 @@ class GuidedRun(NextSteps):
         return None
 
     def _make_resolver(self) -> dns.asyncresolver.Resolver:
+        from smtp_tui.core.dns import make_resolver
+
         return make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
 
     def looks_nothing_up(self) -> bool:
@@ -277,6 +281,7 @@ class GuidedRun(NextSteps):
         session = self.session
         if session is None or session.domain is None:
             return None
+        from smtp_tui.core.dns import make_resolver
         from smtp_tui.core.policy import PolicySettings, check_policy
 
         resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
@@ -492,7 +497,7 @@ class GuidedRun(NextSteps):
             return
         from smtp_tui.core.run_output import closing_lines
 
-        self.transcript.info(f"Transcript saved to {journal.path}")
+        self.transcript.info(f"Transcript saved to {journal.location}")
         for line in closing_lines(self):
             journal.write_line(f"# {line}")
         journal.close()

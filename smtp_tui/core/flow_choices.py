@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from smtp_tui.core.addresses import InputError
-from smtp_tui.core.dns import is_ip_address
+from smtp_tui.core.addresses import InputError, is_ip_address
 from smtp_tui.core.numbers import NumberError, parse_port
 from smtp_tui.core.options import SessionOptions, parse_server
 

@@ -7,13 +7,12 @@ run's state; the flow itself (what happens next) stays in :mod:`smtp_tui.core.fl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from smtp_tui.core.commands import CommandCheck, check_command, ehlo, helo, rcpt_to
 from smtp_tui.core.flow_choices import Offer
 from smtp_tui.core.options import SessionOptions, effective_helo, mail_from_command, parse_server
 from smtp_tui.core.steps import Step
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     from smtp_tui.core.dns import MxHost
     from smtp_tui.core.session import TestSession

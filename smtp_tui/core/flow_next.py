@@ -9,8 +9,6 @@ declared here and runs the steps these methods ask for.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from smtp_tui.core.commands import command_verb, helo, rcpt_to
 from smtp_tui.core.flow_choices import FlowPolicy, Offer
 from smtp_tui.core.flow_inputs import RunInputs
@@ -20,6 +18,7 @@ from smtp_tui.core.smtp_errors import ConnectFailed, ConnectTimedOut
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
 from smtp_tui.core.transcript import Transcript
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     from smtp_tui.core.steps import StepBook
 

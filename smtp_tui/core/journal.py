@@ -11,6 +11,10 @@ Transcripts hold addresses and server names, so they are private: files 0600 in 
 created new (``O_EXCL``) and never through a symbolic link (``O_NOFOLLOW``). A disk that fills
 up, or any other write error, never stops the session: the journal stops, remembers the first
 error (what, where) and says so once.
+
+The journal works on paths as text (``os.path``); :class:`pathlib.Path` is made only where a
+caller asks for one (``Journal.path``, :func:`transcripts_dir`, ...): pathlib brings urllib and
+ipaddress, which a plain check has no other use for (issue 15).
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from smtp_tui.core.transcript import ArchivedLines, Transcript, TranscriptEvent
+
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PRIVATE_FOLDER_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -34,14 +41,28 @@ _MAX_NAME_TRIES = 100
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
+def _state_folder() -> str:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "state"
+    )
+    return os.path.join(base, "smtp-tui")
+
+
+def _transcripts_folder() -> str:
+    return os.path.join(_state_folder(), "transcripts")
+
+
 def state_dir() -> Path:
     """``$XDG_STATE_HOME/smtp-tui`` (``~/.local/state/smtp-tui`` by default)."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "smtp-tui"
+    from pathlib import Path
+
+    return Path(_state_folder())
 
 
 def transcripts_dir() -> Path:
-    return state_dir() / "transcripts"
+    from pathlib import Path
+
+    return Path(_transcripts_folder())
 
 
 def file_stamp(when: datetime | None = None) -> str:
@@ -59,6 +80,11 @@ def journal_path(domain: str, *, when: datetime | None = None) -> Path:
     return transcripts_dir() / f"{file_stamp(when)}-{file_name_part(domain)}.log"
 
 
+def _parent(path: str) -> str:
+    """The folder holding ``path``, as ``Path.parent`` has it (``.`` for a bare name)."""
+    return os.path.dirname(path.rstrip(os.sep) or os.sep) or "."
+
+
 class UnsafeFolder(OSError):
     """A folder for transcripts is a link, or not ours: nothing is written into it."""
 
@@ -70,19 +96,26 @@ def private_folder(folder: Path, *, ours: int = 2) -> Path:
 
     Raises UnsafeFolder if one of ours is a symbolic link or belongs to another user.
     """
-    mine = [folder, *folder.parents][:ours][::-1]
-    mine[0].parent.mkdir(parents=True, exist_ok=True)
+    _make_private_folder(os.fspath(folder), ours)
+    return folder
+
+
+def _make_private_folder(folder: str, ours: int) -> None:
+    mine = [folder]
+    while len(mine) < ours and _parent(mine[-1]) != mine[-1]:
+        mine.append(_parent(mine[-1]))
+    mine.reverse()
+    os.makedirs(_parent(mine[0]), exist_ok=True)
     for part in mine:
         with contextlib.suppress(FileExistsError):
-            part.mkdir(mode=PRIVATE_FOLDER_MODE)
+            os.mkdir(part, PRIVATE_FOLDER_MODE)
         info = os.lstat(part)
         if not stat.S_ISDIR(info.st_mode):
-            raise UnsafeFolder(errno.ENOTDIR, "not a folder (a link?), so not used", str(part))
+            raise UnsafeFolder(errno.ENOTDIR, "not a folder (a link?), so not used", part)
         if info.st_uid != os.getuid():
-            raise UnsafeFolder(errno.EPERM, "owned by another user, so not used", str(part))
+            raise UnsafeFolder(errno.EPERM, "owned by another user, so not used", part)
         if stat.S_IMODE(info.st_mode) & 0o077:
             os.chmod(part, PRIVATE_FOLDER_MODE)
-    return folder
 
 
 def create_private_file(folder: Path, stem: str, suffix: str, *, ours: int = 2) -> tuple[Path, int]:
@@ -92,14 +125,22 @@ def create_private_file(folder: Path, stem: str, suffix: str, *, ours: int = 2) 
 
     Returns the path and an open, write-only file descriptor (the caller closes it).
     """
-    private_folder(folder, ours=ours)
+    from pathlib import Path
+
+    path, fd = _create_private_file(os.fspath(folder), stem, suffix, ours)
+    return Path(path), fd
+
+
+def _create_private_file(folder: str, stem: str, suffix: str, ours: int) -> tuple[str, int]:
+    _make_private_folder(folder, ours)
     for attempt in range(1, _MAX_NAME_TRIES + 1):
-        path = folder / (f"{stem}{suffix}" if attempt == 1 else f"{stem}-{attempt}{suffix}")
+        name = f"{stem}{suffix}" if attempt == 1 else f"{stem}-{attempt}{suffix}"
+        path = os.path.join(folder, name)
         try:
             return path, os.open(path, _CREATE_FLAGS, PRIVATE_FILE_MODE)
         except FileExistsError:
             continue  # a file, or a planted link (O_EXCL refuses both): take the next name
-    raise FileExistsError(errno.EEXIST, "no free file name", str(folder / f"{stem}{suffix}"))
+    raise FileExistsError(errno.EEXIST, "no free file name", os.path.join(folder, stem + suffix))
 
 
 def write_private_file(folder: Path, stem: str, suffix: str, text: str, *, ours: int = 2) -> Path:
@@ -120,9 +161,15 @@ def write_private_file(folder: Path, stem: str, suffix: str, text: str, *, ours:
 def spare_folder() -> Path:
     """Where files go when the state folder cannot be written: ``<tmp>/smtp-tui-<uid>``
     (private; a folder of that name planted by another user is refused)."""
+    from pathlib import Path
+
+    return Path(_spare_folder())
+
+
+def _spare_folder() -> str:
     import tempfile  # random, shutil, bz2, lzma: only when the state folder fails
 
-    return Path(tempfile.gettempdir()) / f"smtp-tui-{os.getuid()}"
+    return os.path.join(tempfile.gettempdir(), f"smtp-tui-{os.getuid()}")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -160,12 +207,12 @@ class Journal:
     journal writes nothing more.
     """
 
-    def __init__(self, path: Path, *, fd: int | None = None) -> None:
+    def __init__(self, path: Path | str, *, fd: int | None = None) -> None:
         """Create the file at ``path`` (0600, must not exist), or take ``fd`` already open on it."""
-        self.path = path
+        self.location = os.fspath(path)  # the file, as text: what the transcript names
         if fd is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, _CREATE_FLAGS, PRIVATE_FILE_MODE)
+            os.makedirs(_parent(self.location), exist_ok=True)
+            fd = os.open(self.location, _CREATE_FLAGS, PRIVATE_FILE_MODE)
         self._fd: int | None = fd
         self.failure: JournalFailure | None = None
         self.on_failure: Callable[[JournalFailure], None] | None = None
@@ -173,16 +220,23 @@ class Journal:
 
     @classmethod
     def create(
-        cls, domain: str, *, when: datetime | None = None, folder: Path | None = None
+        cls, domain: str, *, when: datetime | None = None, folder: Path | str | None = None
     ) -> Journal:
         """A new journal in ``folder`` (by default :func:`transcripts_dir`, else a folder of
         its own), named by time and ``domain``."""
         stem = f"{file_stamp(when)}-{file_name_part(domain)}"
         if folder is None:
-            path, fd = create_private_file(transcripts_dir(), stem, ".log")
+            path, fd = _create_private_file(_transcripts_folder(), stem, ".log", 2)
         else:
-            path, fd = create_private_file(folder, stem, ".log", ours=1)
+            path, fd = _create_private_file(os.fspath(folder), stem, ".log", 1)
         return cls(path, fd=fd)
+
+    @property
+    def path(self) -> Path:
+        """The file (a Path is made on demand: see the module's note)."""
+        from pathlib import Path
+
+        return Path(self.location)
 
     @property
     def writing(self) -> bool:
@@ -269,18 +323,19 @@ def open_journal(transcript: Transcript, domain: str) -> Journal | None:
     try:
         journal = Journal.create(domain)
     except OSError as error:
-        where = error.filename or transcripts_dir()
+        where = error.filename or _transcripts_folder()
+        spare = _spare_folder()
         try:
-            journal = Journal.create(domain, folder=spare_folder())
+            journal = Journal.create(domain, folder=spare)
         except OSError as spare_error:
             transcript.warning(
                 f"Could not open the transcript journal: {_reason(error)} ({where}), nor in "
-                f"{spare_folder()}: {_reason(spare_error)}. The session goes on without one."
+                f"{spare}: {_reason(spare_error)}. The session goes on without one."
             )
             return None
         transcript.warning(
             f"Could not open the transcript journal in its folder: {_reason(error)} ({where}). "
-            f"It is written to {journal.path} instead."
+            f"It is written to {journal.location} instead."
         )
 
     def tell(failure: JournalFailure) -> None:

@@ -19,15 +19,18 @@ import contextlib
 import sys
 from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar
 
+# typing is only for the type checker: a loopless check does not import it (issue 15).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
     from smtp_tui.core.blocking_connection import BlockingConnection
     from smtp_tui.core.connect_settings import Timeouts
     from smtp_tui.core.connection import SmtpConnection
     from smtp_tui.core.transcript import Transcript
 
-T = TypeVar("T")
+    T = TypeVar("T")
 
 _LOOPLESS: ContextVar[bool] = ContextVar("smtp_tui_loopless", default=False)
 

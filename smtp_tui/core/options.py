@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 from smtp_tui.core.addresses import InputError, parse_address, parse_domain
 from smtp_tui.core.config import Config
@@ -173,23 +172,29 @@ def _check_helo(name: str) -> None:
     parse_domain(name)
 
 
-class LabPorts(Protocol):
-    """What options need to know of a running practice lab (smtp_tui.lab.LabInfo)."""
+# A type for the checker only: importing typing for Protocol would cost a plain check more
+# than the whole of this module (issue 15). Import LabPorts under TYPE_CHECKING.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    @property
-    def dns(self) -> str: ...
-    @property
-    def smtp_port(self) -> int: ...
-    @property
-    def submission_port(self) -> int: ...
-    @property
-    def smtps_port(self) -> int: ...
-    @property
-    def recipient(self) -> str: ...
-    @property
-    def sender(self) -> str: ...
-    @property
-    def helo(self) -> str: ...
+    class LabPorts(Protocol):
+        """What options need to know of a running practice lab (smtp_tui.lab.LabInfo)."""
+
+        @property
+        def dns(self) -> str: ...
+        @property
+        def smtp_port(self) -> int: ...
+        @property
+        def submission_port(self) -> int: ...
+        @property
+        def smtps_port(self) -> int: ...
+        @property
+        def recipient(self) -> str: ...
+        @property
+        def sender(self) -> str: ...
+        @property
+        def helo(self) -> str: ...
 
 
 def with_lab(options: SessionOptions, lab: LabPorts) -> SessionOptions:

@@ -17,7 +17,7 @@ reply's kept ones, so that a journal can hold all of a 100,000-line flood while 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from smtp_tui.core.sanitize import is_printable_ascii_lines, sanitize_bytes, sanitize_text
 
@@ -105,14 +105,19 @@ def parse_enhanced(text: str, code: int) -> str | None:
     return ".".join(match.group(i) for i in (1, 2, 3))
 
 
-@dataclass
 class _Pending:
-    code: int | None = None
-    lines: list[str] = field(default_factory=list)
-    raw: bytearray = field(default_factory=bytearray)
-    bare_lf: bool = False
-    lines_cut: int = 0
-    long_lines_cut: int = 0
+    """The reply being read: its lines so far, and what was cut from them. (Parser state,
+    not a value: a plain class, which costs nothing to define, unlike a dataclass.)"""
+
+    __slots__ = ("bare_lf", "code", "lines", "lines_cut", "long_lines_cut", "raw")
+
+    def __init__(self) -> None:
+        self.code: int | None = None
+        self.lines: list[str] = []
+        self.raw = bytearray()
+        self.bare_lf = False
+        self.lines_cut = 0
+        self.long_lines_cut = 0
 
 
 class ReplyParser:

@@ -4,13 +4,13 @@ lines, the saved Markdown and text files, and the ticket export."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
 from smtp_tui.core.options import effective_helo
 from smtp_tui.core.transcript import to_markdown
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from smtp_tui.core.flow import GuidedRun
 
 

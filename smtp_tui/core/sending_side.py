@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from smtp_tui.core.evidence import SenderFindings
 from smtp_tui.core.options import SessionOptions, effective_helo, effective_sender, sender_domain
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     import dns.asyncresolver
 

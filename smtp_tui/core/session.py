@@ -7,20 +7,11 @@ DNS and connection layers; both front ends (the screen and plain mode) call its 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from smtp_tui.core.addresses import DomainName, MailAddress, parse_target
+from smtp_tui.core.addresses import DomainName, MailAddress, is_ip_address, parse_target
 from smtp_tui.core.commands import command_verb
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
-from smtp_tui.core.dns import (
-    DnsError,
-    DnsFailure,
-    MxHost,
-    MxResult,
-    is_ip_address,
-    lookup_mx,
-    resolve_addresses,
-)
+from smtp_tui.core.dns_errors import DnsError, DnsFailure
 from smtp_tui.core.loopless import cancellations, new_connection
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.smtp_errors import SmtpError, TlsFailed
@@ -34,15 +25,18 @@ from smtp_tui.core.steps import (
 )
 from smtp_tui.core.transcript import Transcript
 
-# TLS (which loads cryptography), the port probes and the test message (email) are imported
-# where they are used: a plain RCPT check without TLS needs none of them (issue 15). Neither
-# is asyncio imported here: the connection comes from the driver running the session
-# (loopless.new_connection), and the except clauses take loopless.cancellations().
+# TLS (which loads cryptography), the port probes, the test message (email) and the DNS
+# look-ups are imported where they are used: a plain RCPT check with --server and an address,
+# without TLS, needs none of them (issue 15). Neither is asyncio imported here: the connection
+# comes from the driver running the session (loopless.new_connection), and the except clauses
+# take loopless.cancellations().
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     import dns.asyncresolver
 
     from smtp_tui.core.blocking_connection import BlockingConnection
     from smtp_tui.core.connection import SmtpConnection
+    from smtp_tui.core.dns import MxHost, MxResult
     from smtp_tui.core.probes import PortProbe
     from smtp_tui.core.tls import CertificateReport
 
@@ -118,6 +112,8 @@ class TestSession:
         self.transcript.meta.target = domain.shown()
         self.book.start(Step.MX)
         self.transcript.info(f"Looking up the MX records of {domain.shown()} ...")
+        from smtp_tui.core.dns import lookup_mx
+
         try:
             mx = await lookup_mx(domain, self.resolver)
         except DnsError as error:
@@ -309,6 +305,8 @@ class TestSession:
                 allowed = tuple(a for a in known.addresses if self._family_allows(a))
                 if allowed:
                     return allowed
+        from smtp_tui.core.dns import resolve_addresses
+
         found = await resolve_addresses(self.resolver, host)
         addresses = tuple(a for a in found.addresses if self._family_allows(a))
         if not addresses:

@@ -9,7 +9,6 @@ catches the standard errors still works (as aiosmtplib does).
 from __future__ import annotations
 
 import errno
-import ipaddress
 
 from smtp_tui.core.connect_settings import AddressFamily
 
@@ -83,6 +82,10 @@ def connect_timed_out(shown: str, port: int, seconds: float) -> ConnectTimedOut:
 
 def family_mismatch(host: str, family: AddressFamily) -> str | None:
     """A plain sentence when an address literal cannot be reached over the chosen family."""
+    if family is AddressFamily.ANY:
+        return None  # without loading ipaddress: a plain check has no other use for it
+    import ipaddress
+
     try:
         version = ipaddress.ip_address(host.strip("[]")).version
     except ValueError:

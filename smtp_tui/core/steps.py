@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from smtp_tui.core.replies import Reply
 
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     from smtp_tui.core.tls import CertificateReport
 

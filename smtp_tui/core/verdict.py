@@ -8,8 +8,6 @@ on the sending side. Blacklist and reverse-DNS findings, when present, are added
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from smtp_tui.core.evidence import Evidence, SenderFindings
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
@@ -19,6 +17,7 @@ from smtp_tui.core.verdict_value import EVIDENCE_LIMIT, Verdict, excerpt, side_w
 # The blacklist and probe modules (dnspython, cryptography) and the explanations (their data
 # and matchers) are imported where a finding needs them: the verdict on an accepted check
 # without --ip uses none of them (issue 15).
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
     from smtp_tui.core.sender import SenderReport
 

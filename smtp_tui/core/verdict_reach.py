@@ -5,7 +5,7 @@ Split from :mod:`smtp_tui.core.verdict`, which decides which of these applies.
 
 from __future__ import annotations
 
-from smtp_tui.core.dns import DnsError, DnsFailure
+from smtp_tui.core.dns_errors import DnsError, DnsFailure
 from smtp_tui.core.evidence import Evidence
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.smtp_errors import (

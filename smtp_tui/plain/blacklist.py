@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import InputError
 from smtp_tui.core.blacklist_text import result_lines
@@ -27,7 +28,10 @@ from smtp_tui.core.dnsbl import (
 from smtp_tui.core.dnsbl_catalogue import Zone, ZoneRefused, select_zones, zone_named
 from smtp_tui.core.sender import check_identity, spf_record
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain.output import Output, PipeSafeOutput
+from smtp_tui.plain.output import PipeSafeOutput
+
+if TYPE_CHECKING:
+    from smtp_tui.plain.output import Output
 
 
 async def run_blacklist(

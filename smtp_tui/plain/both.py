@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.connection import AddressFamily
 from smtp_tui.core.families import FAMILIES, FamilyComparison, compare_runs, family_name
@@ -22,7 +23,10 @@ from smtp_tui.core.options import SessionOptions, with_lab
 from smtp_tui.core.transcript import TranscriptEvent, to_json_records
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.check import PlainFlags, run_check, run_entry
-from smtp_tui.plain.output import Output, PipeSafeOutput, Reporter
+from smtp_tui.plain.output import PipeSafeOutput, Reporter
+
+if TYPE_CHECKING:
+    from smtp_tui.plain.output import Output
 
 _STOPPED = (ExitCode.INTERRUPTED, ExitCode.TERMINATED, ExitCode.HANGUP)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from smtp_tui.core.bounce import MAX_BOUNCE_BYTES, read_bounce
 
@@ -18,7 +18,10 @@ from smtp_tui.core.bounce import MAX_BOUNCE_BYTES, read_bounce
 from smtp_tui.core.bounce_report import recipient_lines, report_text
 from smtp_tui.core.bounce_verdict import bounce_json
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain.output import Output, PipeSafeOutput
+from smtp_tui.plain.output import PipeSafeOutput
+
+if TYPE_CHECKING:
+    from smtp_tui.plain.output import Output
 
 __all__ = [
     "BOUNCE_EXIT_CODES_HELP",

@@ -27,7 +27,11 @@ from smtp_tui.core.options import SessionOptions
 from smtp_tui.core.smtp_errors import SmtpError
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain.output import Output, PipeSafeOutput, Reporter
+from smtp_tui.plain.output import PipeSafeOutput, Reporter
+
+TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
+if TYPE_CHECKING:
+    from smtp_tui.plain.output import Output
 
 # The step each --quit-after value ends with.
 _LAST_STEP = {

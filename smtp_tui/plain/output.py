@@ -6,16 +6,27 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import TYPE_CHECKING, Protocol, TextIO
 
 from smtp_tui.core.transcript import TranscriptEvent, to_json_records
 
 # json (--json only), the explanations (a rejection only) and the verdict's module are
-# imported where they are used, so a plain check starts with less (issue 15).
+# imported where they are used, and typing not at all, so a plain check starts with less
+# (issue 15).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Protocol, TextIO
+
     from smtp_tui.core.replies import Reply
     from smtp_tui.core.steps import Step
     from smtp_tui.core.verdict import Verdict
+
+    class Output(Protocol):
+        """Where plain mode writes: stdout, a StringIO in tests. (A type for the checker:
+        import it under TYPE_CHECKING.)"""
+
+        def write(self, text: str, /) -> int: ...
+
+        def flush(self) -> None: ...
 
 
 def silence_stdout() -> None:
@@ -23,14 +34,6 @@ def silence_stdout() -> None:
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-
-
-class Output(Protocol):
-    """Where plain mode writes: stdout, a StringIO in tests."""
-
-    def write(self, text: str, /) -> int: ...
-
-    def flush(self) -> None: ...
 
 
 class PipeSafeOutput:

@@ -14,6 +14,7 @@ import asyncio
 import json
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import InputError, parse_domain
 from smtp_tui.core.connect_settings import Timeouts
@@ -23,7 +24,10 @@ from smtp_tui.core.options import machine_fqdn
 from smtp_tui.core.policy import PolicySettings, check_policy
 from smtp_tui.core.policy_text import report_lines
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.plain.output import Output, PipeSafeOutput
+from smtp_tui.plain.output import PipeSafeOutput
+
+if TYPE_CHECKING:
+    from smtp_tui.plain.output import Output
 
 POLICY_EXIT_CODES = """\
 exit codes:

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import InputError
 from smtp_tui.core.dns import DnsError, ResolverChoice, make_resolver, parse_dns_server
@@ -23,7 +24,10 @@ from smtp_tui.core.sender_report import SenderInput, check_sender, validate_inpu
 from smtp_tui.core.sender_text import report_text
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.blacklist import choose_zones
-from smtp_tui.plain.output import Output, PipeSafeOutput
+from smtp_tui.plain.output import PipeSafeOutput
+
+if TYPE_CHECKING:
+    from smtp_tui.plain.output import Output
 
 # The demo's sending side: the lab's IPv4 and IPv6 senders, a domain whose SPF passes through
 # three includes and whose DMARC is p=reject, and an EHLO name with its own SPF record.

@@ -1,4 +1,8 @@
-"""The Textual application: a thin shell that holds the lab (in --demo) and the main screen."""
+"""The Textual application: a thin shell that holds the lab (in --demo) and the main screen.
+
+From the command line the app first draws the steps from a light stand-in screen
+(screens/first_frame.py) and only then loads the guided screen, the core's flow and the session
+(``first_frame=True``); tests and screenshots open the guided screen at once."""
 
 from __future__ import annotations
 
@@ -7,17 +11,22 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterable
 from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from smtp_tui.core.flow import OFFER, FlowPolicy, GuidedRun
 from smtp_tui.core.options import SessionOptions
-from smtp_tui.core.steps import Step
 from smtp_tui.exit_codes import ExitCode
-from smtp_tui.ui.screens.main import MainScreen
-from smtp_tui.ui.widgets.step_list import StepList
+from smtp_tui.ui.screens.first_frame import FirstFrameScreen
+
+if TYPE_CHECKING:
+    # Loaded after the first frame (see the module's docstring).
+    from smtp_tui.core.flow import FlowPolicy, GuidedRun
+    from smtp_tui.ui.screens.main import MainScreen
+
+AnyScreen = TypeVar("AnyScreen", bound=Screen)
 
 
 class SmtpTuiApp(App[int]):
@@ -36,16 +45,32 @@ class SmtpTuiApp(App[int]):
         theme: str | None = None,
         lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
         keymap: dict[str, str] | None = None,
-        policy: FlowPolicy = OFFER,
+        policy: FlowPolicy | None = None,
         bounce: bytes | None = None,
+        first_frame: bool = False,
     ) -> None:
+        """``policy``: the flow's (OFFER when None); ``first_frame``: draw the steps from the
+        stand-in screen before the guided screen loads (the command line's start)."""
         super().__init__()
         self._bounce = bounce
-        self.guided = GuidedRun(options, policy)
+        self._options = options
+        self._policy = policy
+        self._guided: GuidedRun | None = None
+        self._first_frame = first_frame
         self.lab_ports = lab_ports
         self._lab: object | None = None
         self._wanted_theme = theme
         self._keymap = keymap or {}
+
+    @property
+    def guided(self) -> GuidedRun:
+        """The session's flow, made on first use (the core's flow loads after the first frame)."""
+        if self._guided is None:
+            from smtp_tui.core.flow import OFFER, GuidedRun
+
+            policy = OFFER if self._policy is None else self._policy
+            self._guided = GuidedRun(self._options, policy)
+        return self._guided
 
     async def start_lab(self) -> None:
         """Start the practice lab on this app's loop and point the session at it."""
@@ -80,8 +105,31 @@ class SmtpTuiApp(App[int]):
             if "skip-tls" in keymap:  # the old id of F7, still accepted
                 keymap.setdefault("starttls", keymap.pop("skip-tls"))
             self.set_keymap(keymap)  # the config's [keys], by binding id
-        start_lab = self.start_lab if self.guided.options.demo else None
-        screen = MainScreen(self.guided, start_lab, self._bounce)
+        if self._first_frame:
+            self.push_screen(self._with_width_class(FirstFrameScreen()))
+        else:
+            self.push_screen(self._main_screen())
+
+    def on_ready(self) -> None:
+        """Textual's Ready: the app writes to the terminal from now on (a frame drawn while it
+        was starting was not written). The stand-in is drawn once more; then, once that frame
+        is out, the guided screen loads."""
+        if isinstance(self.screen, FirstFrameScreen):
+            self.screen.refresh()
+            self.screen.call_after_refresh(self.post_message, FirstFrameScreen.Drawn())
+
+    async def on_first_frame_screen_drawn(self) -> None:
+        """The steps are on the terminal: load the guided screen and put it in their place.
+        Keys that arrive meanwhile wait in the app's queue and reach the guided screen."""
+        await self.switch_screen(self._main_screen())
+
+    def _main_screen(self) -> MainScreen:
+        from smtp_tui.ui.screens.main import MainScreen
+
+        start_lab = self.start_lab if self._options.demo else None
+        return self._with_width_class(MainScreen(self.guided, start_lab, self._bounce))
+
+    def _with_width_class(self, screen: AnyScreen) -> AnyScreen:
         # The width class (-narrow, -medium, -wide) before the screen mounts: added on the
         # first resize instead, it would restyle every widget a second time before the first
         # frame.
@@ -90,7 +138,7 @@ class SmtpTuiApp(App[int]):
             if width >= least:
                 screen.add_class(name)
                 break
-        self.push_screen(screen)
+        return screen
 
     def _catch_signals(self) -> None:
         """SIGTERM and SIGHUP (a dropped SSH session): QUIT, the journal's last line, the
@@ -104,7 +152,8 @@ class SmtpTuiApp(App[int]):
                 loop.add_signal_handler(number, self._on_signal, name, int(code))
 
     def _on_signal(self, name: str, code: int) -> None:
-        self.guided.interrupt(name)
+        if self._guided is not None:  # before the first frame's swap there is no session
+            self._guided.interrupt(name)
         self.run_worker(self._end_by_signal(name, code), group="signal", exclusive=True)
 
     async def _end_by_signal(self, name: str, code: int) -> None:
@@ -127,9 +176,10 @@ class SmtpTuiApp(App[int]):
         for worker in list(self.workers):
             if worker.group != "signal":
                 worker.cancel()
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(3):
-                await self.guided.close(interrupted_by)
+        if self._guided is not None:  # quit from the first frame: no session was opened
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(3):
+                    await self._guided.close(interrupted_by)
         await self.stop_lab()
 
     async def stop_lab(self) -> None:
@@ -143,6 +193,10 @@ class SmtpTuiApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        from smtp_tui.core.steps import Step
+        from smtp_tui.ui.screens.main import MainScreen
+        from smtp_tui.ui.widgets.step_list import StepList
+
         if isinstance(screen, MainScreen):
             # Every action of the main screen, by name (the keys are in the footer and F1).
             actions: list[tuple[str, str, Callable[[], object]]] = [
@@ -214,10 +268,17 @@ def make_app(
     theme: str | None = None,
     lab_ports: tuple[int, int, int, int] = (0, 0, 0, 0),
     keymap: dict[str, str] | None = None,
-    policy: FlowPolicy = OFFER,
+    policy: FlowPolicy | None = None,
     bounce: bytes | None = None,
+    first_frame: bool = False,
 ) -> SmtpTuiApp:
     """The one factory the command line, the tests and the screenshot script use."""
     return SmtpTuiApp(
-        options, theme=theme, lab_ports=lab_ports, keymap=keymap, policy=policy, bounce=bounce
+        options,
+        theme=theme,
+        lab_ports=lab_ports,
+        keymap=keymap,
+        policy=policy,
+        bounce=bounce,
+        first_frame=first_frame,
     )

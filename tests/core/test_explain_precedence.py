@@ -163,10 +163,11 @@ PRECEDENCE = [
         DecidedBy.KNOWN_TEXT,
     ),
     (
-        "Postfix's 'Recipient address rejected:' says nothing when a reason follows it",
+        "Postfix's 'Recipient address rejected:' says nothing when a reason follows it "
+        "(the tag's own noun, RCPT, still says whose side: round five)",
         "554 5.7.1 <a@example.org>: Recipient address rejected: BLOCK-RCPT.",
         "other",
-        "unclear",
+        "theirs",
         DecidedBy.ENHANCED_CODE,
     ),
     (

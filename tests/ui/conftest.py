@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -22,6 +26,20 @@ def demo_app(
 ) -> SmtpTuiApp:
     options = build_options(target=target, timeout=timeout, demo=True, ip=ip)
     return make_app(options, lab_ports=lab_ports)
+
+
+def loaded_by(imports: str, wanted: tuple[str, ...]) -> list[str]:
+    """Which of ``wanted`` (modules or packages) a fresh interpreter has loaded after
+    ``import <imports>``."""
+    code = (
+        f"import sys, {imports}\n"
+        f"wanted = {wanted!r}\n"
+        "print([m for m in sys.modules if any(m == w or m.startswith(w + '.') for w in wanted)])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return ast.literal_eval(done.stdout)  # the list the child printed
 
 
 async def settle(pilot: Pilot[object]) -> None:

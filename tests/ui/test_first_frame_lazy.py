@@ -4,8 +4,6 @@ steps before the practice lab (or any network work) starts, and the session fill
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 
 import pytest
 from textual.widgets import Input, Static
@@ -14,7 +12,7 @@ from smtp_tui.core.steps import FIVE_STEPS, Step
 from smtp_tui.ui.app import SmtpTuiApp
 from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
 from smtp_tui.ui.widgets.step_list import StepList
-from tests.ui.conftest import demo_app, settle
+from tests.ui.conftest import demo_app, loaded_by, settle
 
 # Loaded by a key, a worker or the lab, never before the first frame.
 NOT_AT_START = (
@@ -43,15 +41,7 @@ NOT_AT_START = (
 
 
 def test_the_screen_modules_import_nothing_the_first_frame_does_not_show():
-    code = (
-        "import sys, smtp_tui.cli, smtp_tui.ui.app\n"
-        f"wanted = {NOT_AT_START!r}\n"
-        "print([m for m in sys.modules if any(m == w or m.startswith(w + '.') for w in wanted)])"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.strip() == "[]"
+    assert loaded_by("smtp_tui.cli, smtp_tui.ui.app", NOT_AT_START) == []
 
 
 def gate_the_lab(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, list[str]]:

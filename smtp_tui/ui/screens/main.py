@@ -50,6 +50,9 @@ class MainScreen(WizardScreen):
         # F1 also here, first, so the footer shows it first at 80 columns (the app's F1 would
         # come after every key of this screen, past the right edge).
         Binding("f1", "app.help", "Help", id="help"),
+        # Ctrl+Q second, for the same reason: with F6-F9 all on offer the app's own Quit
+        # would fall past the right edge at 80 columns.
+        Binding("ctrl+q", "app.quit", "Quit", id="quit", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+y", "copy_ticket", "Copy", id="copy-ticket"),
         Binding("ctrl+s", "save", "Save", id="save", show=False),  # F1 and ^p list it
@@ -123,7 +126,9 @@ class MainScreen(WizardScreen):
             # The side panel (#side) joins right after the first frame: see _add_side_panel.
         yield Static("", id="verdict-bar", markup=False)
         # Ctrl+P stays bound (F1 lists it): the footer's room goes to the keys of the step.
-        yield Footer(show_command_palette=False)
+        # Compact: a column less per key, so every key on offer fits 80 columns (and each key
+        # is styled once at start, not twice).
+        yield Footer(show_command_palette=False, compact=True)
 
     async def _add_side_panel(self) -> None:
         """The tabs with the MX records, the blacklists and the policy, in the body's last

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from smtp_tui.core.dns import MxResult
+if TYPE_CHECKING:  # only an annotation: the look-ups load with the first MX step
+    from smtp_tui.core.dns import MxResult
 
 
 def _cells(*values: str) -> list[Text]:

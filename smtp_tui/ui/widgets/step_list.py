@@ -7,35 +7,12 @@ Enter) and the same look."""
 
 from __future__ import annotations
 
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from smtp_tui.core.steps import Step, StepBook, StepStatus
-
-_STYLES = {
-    StepStatus.WAITING: "$text-muted",
-    StepStatus.OFFERED: "$text-muted",
-    StepStatus.SKIPPED: "$text-muted",
-    StepStatus.CURRENT: "bold",
-    StepStatus.RUNNING: "bold $warning",
-    StepStatus.PASSED: "$success",
-    StepStatus.WARNING: "$warning",
-    StepStatus.FAILED: "bold $error",
-}
-
-
-def step_line(book: StepBook, step: Step) -> str:
-    """One row: symbol, number (or +), title, word, and what really happened."""
-    status = book.shown_status(step)
-    number = str(step.number) if step.number else "+"
-    marker = "▶" if step is book.current and status is not StepStatus.CURRENT else " "
-    note = book.records[step].note
-    shown_note = f" {note}" if note and note != "probes" else ""
-    if step is book.marked:
-        shown_note += " ← bounce"
-    return f"{status.symbol}{marker}{number} {step.title:<12} {status.word}{shown_note}"
+from smtp_tui.core.steps import Step, StepBook
+from smtp_tui.ui.step_lines import styled_step_line
 
 
 class StepList(OptionList):
@@ -69,12 +46,7 @@ class StepList(OptionList):
 
     def show(self, book: StepBook) -> None:
         visible = book.visible()
-        rows = [
-            Option(
-                Content.styled(step_line(book, step), _STYLES[book.shown_status(step)]), step.value
-            )
-            for step in visible
-        ]
+        rows = [Option(styled_step_line(book, step), step.value) for step in visible]
         ids = [step.value for step in visible]
         if ids == self._shown:
             for step, row in zip(visible, rows, strict=True):  # the highlight stays put

@@ -14,8 +14,8 @@ from smtp_tui.core.lessons import Lesson
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import StepBook, StepStatus
 from smtp_tui.core.verdict import excerpt, side_words
+from smtp_tui.ui.step_lines import step_line
 from smtp_tui.ui.widgets.command_input import CommandInput
-from smtp_tui.ui.widgets.step_list import step_line
 
 if TYPE_CHECKING:  # the explanations load with the first reply, not before the first frame
     from smtp_tui.core.explain import Explanation

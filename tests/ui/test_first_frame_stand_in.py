@@ -1,0 +1,84 @@
+"""From the command line the steps are drawn by a light stand-in screen before the guided
+screen, the core's flow and the session are even loaded; the guided screen then takes its
+place, and Ctrl+Q works in between."""
+
+from __future__ import annotations
+
+import pytest
+
+from smtp_tui.core.options import build_options
+from smtp_tui.ui.app import SmtpTuiApp, make_app
+from smtp_tui.ui.screens.first_frame import FirstFrameScreen
+from smtp_tui.ui.screens.main import MainScreen
+from smtp_tui.ui.widgets.step_list import StepList
+from tests.ui.conftest import loaded_by, settle
+
+# What the guided screen needs and the stand-in does not: loaded after the first frame.
+LOADED_AFTER_THE_FIRST_FRAME = (
+    "smtp_tui.core.flow",
+    "smtp_tui.ui.screens.main",
+    "smtp_tui.ui.screens.wizard",
+    "smtp_tui.ui.widgets.transcript_view",
+    "textual.widgets._log",
+)  # (Input and OptionList come with textual.app itself: its command palette uses them.)
+
+
+def test_the_app_and_its_stand_in_load_nothing_of_the_guided_screen():
+    imports = "smtp_tui.cli, smtp_tui.ui.app, smtp_tui.ui.screens.first_frame"
+    assert loaded_by(imports, LOADED_AFTER_THE_FIRST_FRAME) == []
+
+
+def stand_in_app() -> SmtpTuiApp:
+    options = build_options(target="alice@example.test", timeout=5.0, demo=True)
+    return make_app(options, first_frame=True)
+
+
+def hold_the_guided_screen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stand-in stays up: what it showed when it said it was drawn is kept."""
+    seen: list[str] = []
+
+    async def held(app: SmtpTuiApp) -> None:
+        seen.append(str(app.screen.query_one("#first-steps").render()))
+
+    monkeypatch.setattr(SmtpTuiApp, "on_first_frame_screen_drawn", held)
+    return seen
+
+
+async def test_the_steps_are_drawn_first_then_the_guided_screen_takes_their_place(monkeypatch):
+    drawn: list[str] = []
+    swap = SmtpTuiApp.on_first_frame_screen_drawn
+
+    async def noted(app: SmtpTuiApp) -> None:
+        assert isinstance(app.screen, FirstFrameScreen)
+        drawn.append(str(app.screen.query_one("#first-steps").render()))
+        assert app._guided is None  # no flow, no session yet
+        await swap(app)
+
+    monkeypatch.setattr(SmtpTuiApp, "on_first_frame_screen_drawn", noted)
+    app = stand_in_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(500):
+            if isinstance(app.screen, MainScreen):
+                break
+            await pilot.pause()
+        await settle(pilot)
+        assert drawn and "Look up MX" in drawn[0] and "RCPT TO" in drawn[0]
+        rows = [str(row.prompt) for row in app.screen.query_one(StepList).options]
+        assert rows[0].split()[-2:] == drawn[0].splitlines()[0].split()[-2:]
+        assert app.guided.session is not None  # the session opened behind the swap
+
+
+async def test_keys_on_the_stand_in_are_dropped_and_ctrl_q_quits_without_a_session(monkeypatch):
+    seen = hold_the_guided_screen(monkeypatch)
+    app = stand_in_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(500):
+            if seen:
+                break
+            await pilot.pause()
+        assert "Look up MX" in seen[0]
+        await pilot.press("x", "enter", "f1")  # nothing to type into yet: dropped
+        assert isinstance(app.screen, FirstFrameScreen)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert app._guided is None
