@@ -15,6 +15,10 @@ from smtp_tui import __version__
 from smtp_tui.core.numbers import free_port_argument, port_argument, seconds_argument
 from smtp_tui.exit_codes import EXIT_CODES_HELP, QUIT_AFTER
 
+TYPE_CHECKING = False  # typing itself is not loaded on the check path (issue 15)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def _terminal_width() -> int:
     """The width argparse takes from ``shutil.get_terminal_size()`` (``$COLUMNS``, else the
@@ -40,8 +44,10 @@ class _HelpFormatter(argparse.HelpFormatter):
         indent_increment: int = 2,
         max_help_position: int = 24,
         width: int | None = None,
+        **more: Any,  # what a later argparse may add
     ) -> None:
-        super().__init__(prog, indent_increment, max_help_position, width or _terminal_width())
+        width = _terminal_width() if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width, **more)
 
 
 class _RawHelpFormatter(argparse.RawDescriptionHelpFormatter, _HelpFormatter):

@@ -173,3 +173,19 @@ def test_config_keymap_checks_the_loaded_file(tmp_path):
     path.write_text('[keys]\nquit = "ctrl+nonsense"\n')
     with pytest.raises(ConfigError, match=r"config.toml.*\[keys\] quit"):
         config_keymap(load_config(path))
+
+
+def test_without_a_home_there_is_no_config_rather_than_one_under_a_folder_named_tilde(
+    monkeypatch, tmp_path
+):
+    import os
+
+    from smtp_tui.core import config
+
+    monkeypatch.chdir(tmp_path)
+    found = tmp_path / "~" / ".config" / "smtp-tui"
+    found.mkdir(parents=True)
+    (found / "config.toml").write_text('theme = "nord"\n')
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no HOME, no passwd
+    assert config.load_config() == config.Config()

@@ -106,7 +106,8 @@ def is_ip_address(host: str) -> bool:
 
 # An IPv4 address is ASCII digits and dots; an IPv6 address has colons. Anything else is no
 # address, said without loading ipaddress; a dotted quad is checked by the C library, which
-# accepts exactly what ipaddress does (four decimal octets up to 255, no leading zeros). So a
+# accepts exactly what ipaddress does (four decimal octets up to 255, no leading zeros): tested
+# against ipaddress on glibc; musl and the BSDs' libc behave the same (unverified on Windows). So a
 # check with --server and an IPv4 address never imports ipaddress (issue 15).
 _IPV4_CHARACTERS = frozenset("0123456789.")
 

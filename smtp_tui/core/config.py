@@ -66,22 +66,23 @@ class Config:
     path: Path | None = None
 
 
-def config_path() -> Path:
-    from pathlib import Path
-
-    return Path(_config_file())
-
-
-def _config_file() -> str:
+def _config_file() -> str | None:
     # Text, not a Path: pathlib (with urllib and ipaddress) is imported only when a config
     # file exists (issue 15).
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    base = os.environ.get("XDG_CONFIG_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":  # no HOME and no passwd entry: no config (not "./~/.config/...")
+            return None
+        base = os.path.join(home, ".config")
     return os.path.join(base, "smtp-tui", "config.toml")
 
 
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file is an empty config."""
     where = _config_file() if path is None else os.fspath(path)
+    if where is None:
+        return Config()
     try:
         with open(where, encoding="utf-8") as file:
             text = file.read()

@@ -37,6 +37,8 @@ from smtp_tui.core.dns_reply import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     import dns.asyncresolver
     import dns.message
     import dns.name
@@ -89,7 +91,9 @@ class DnsBatch:
         else:
             qname, shown = dns.name.from_text(name), shown if shown is not None else name
         if self.servers is None or not self._loop_watches_sockets:
-            self._spawn(self._via_resolver(qname, shown, rdtype, future))
+            task = self._spawn(self._via_resolver(qname, shown, rdtype, future))
+            # Esc cancels the question's future: the resolver's query stops with it.
+            future.add_done_callback(lambda done: task.cancel() if done.cancelled() else None)
             return future
         question = Question(qname, shown, rdtype, rdtype_number(rdtype), future)
         question.deadline = loop.time() + float(self.resolver.lifetime)
@@ -153,7 +157,7 @@ class DnsBatch:
         if channel is None:
             try:
                 channel = self._sockets[server] = ServerChannel(self, server, loop)
-            except OSError as error:
+            except (OSError, NotImplementedError) as error:
                 question.tries += 1
                 question.failures.append(f"{server.address}: {error}")
                 self._retry_or_fail(question, DnsFailure.NO_NAMESERVERS)
@@ -306,10 +310,11 @@ class DnsBatch:
             channel.close()
         self._sockets.clear()
 
-    def _spawn(self, coroutine: Any) -> None:
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
 
 __all__ = ["MAX_IN_FLIGHT", "DnsBatch", "NameServer", "Reply", "name_servers", "reply_texts"]

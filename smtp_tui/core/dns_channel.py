@@ -108,7 +108,7 @@ class ServerChannel:
                 self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
             self._socket.connect((server.address, server.port))
             loop.add_reader(self._socket.fileno(), self._readable)
-        except OSError:
+        except (OSError, NotImplementedError):  # a loop that cannot watch sockets, too
             self._socket.close()
             raise
         self.closed = False

@@ -24,7 +24,6 @@ from smtp_tui.core.explain_data import (
     enhanced_codes,
     known_texts,
     reply_codes,
-    reply_stages,
 )
 from smtp_tui.core.explain_kinds import (
     DECIDED_BY_TIER,
@@ -33,6 +32,7 @@ from smtp_tui.core.explain_kinds import (
     Entry,
     KnownText,
     Side,
+    Stage,
     Tier,
 )
 from smtp_tui.core.explain_line import (
@@ -43,6 +43,7 @@ from smtp_tui.core.explain_line import (
     parse_pasted,
 )
 from smtp_tui.core.explain_match import text_matches
+from smtp_tui.core.explain_stage import stage_reading
 from smtp_tui.core.explain_subject import subject_side
 from smtp_tui.core.replies import Reply
 
@@ -289,27 +290,15 @@ def _accepted(code: int | None, enhanced: str | None) -> Explanation:
     )
 
 
-# A refusal after DATA that names recipients is a pipelined RCPT TO's answer (Exim's "after
-# pipelined end of data", "All recipient addresses rejected"), not a verdict on the content.
-_ABOUT_RECIPIENTS = re.compile(
-    r"recipient|mailbox|\buser\b|does not exist|no such|unknown|not found", re.IGNORECASE
-)
-
-
-def _staged(decider: _Evidence, stage: str | None, code: int | None, line: str) -> _Evidence | None:
-    """When only a code spoke and it names nothing, the command it answered still does: a
-    refusal of MAIL FROM is about the sender, one at the greeting about the sending host."""
-    if stage is None or code is None:
+def _staged(
+    decider: _Evidence, stage: Stage | None, code: int | None, line: str
+) -> _Evidence | None:
+    """``decider`` read by the command the reply answered (see explain_stage), if it says
+    anything here."""
+    reading = stage_reading(stage, code, line)
+    if reading is None:
         return None
-    if stage == "data" and _ABOUT_RECIPIENTS.search(line):
-        return None
-    stages = reply_stages()
-    entry = stages.get((stage, str(code // 100))) or stages.get((stage, "*"))
-    if entry is None:
-        return None
-    command = {"connect": "the connection", "helo": "EHLO/HELO", "mail": "MAIL FROM"}.get(
-        stage, stage.upper()
-    )
+    entry, command = reading
     label = f"{decider.decision.label} in reply to {command}"
     return _Evidence(
         decider.tier, entry, Decision(decider.decision.by, decider.decision.rule, label)
@@ -317,7 +306,7 @@ def _staged(decider: _Evidence, stage: str | None, code: int | None, line: str) 
 
 
 def explain(
-    code: int | None, enhanced: str | None, text: str = "", *, stage: str | None = None
+    code: int | None, enhanced: str | None, text: str = "", *, stage: Stage | None = None
 ) -> Explanation:
     """Explain a reply from its basic code, enhanced code and text (any of them may be
     missing). The most specific evidence decides (see the module doc); ``details`` keep what
@@ -364,7 +353,7 @@ def explain(
     )
 
 
-def explain_reply(reply: Reply, stage: str | None = None) -> Explanation:
+def explain_reply(reply: Reply, stage: Stage | None = None) -> Explanation:
     """Explain a reply from the wire (``stage``: the command it answered, see ``explain``);
     only its first ``MAX_EXPLAINED_CHARS`` characters count."""
     text = "\n".join(bounded_lines(reply.lines))

@@ -18,23 +18,24 @@ module only names the stage for a session's step and a bounce's command.
 from __future__ import annotations
 
 from smtp_tui.core.explain import Explanation, explain_reply
+from smtp_tui.core.explain_kinds import Stage
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import Step
 
 # A command as the bounce reader and the session name it -> the explainer's stage.
 _STAGES = {
-    "CONN": "connect",
-    "EHLO": "helo",
-    "HELO": "helo",
-    "LHLO": "helo",
-    "STARTTLS": "starttls",
-    "MAIL": "mail",
-    "RCPT": "rcpt",
-    "DATA": "data",
+    "CONN": Stage.CONNECT,
+    "EHLO": Stage.HELO,
+    "HELO": Stage.HELO,
+    "LHLO": Stage.HELO,
+    "STARTTLS": Stage.STARTTLS,
+    "MAIL": Stage.MAIL,
+    "RCPT": Stage.RCPT,
+    "DATA": Stage.DATA,
 }
 
 
-def stage_of_command(command: str | None) -> str | None:
+def stage_of_command(command: str | None) -> Stage | None:
     """``MAIL FROM:<a>`` / ``mail`` / ``CONN`` -> the explainer's stage (``mail``), if any."""
     if not command:
         return None
@@ -42,7 +43,7 @@ def stage_of_command(command: str | None) -> str | None:
     return _STAGES.get(word)
 
 
-def stage_of_step(step: Step | None) -> str | None:
+def stage_of_step(step: Step | None) -> Stage | None:
     """The stage of a guided step's reply (a free command's reply is read on its own)."""
     if step is None:
         return None

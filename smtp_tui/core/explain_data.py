@@ -33,12 +33,13 @@ def _data_dir() -> Traversable:
     return resources.files("smtp_tui.core").joinpath("data")
 
 
-def _data(name: str) -> str:
+def data_text(name: str) -> str:
+    """One data file of the explainer's, as text."""
     return _data_dir().joinpath(name).read_text("utf-8")
 
 
 def _read_tsv(name: str) -> dict[str, Entry]:
-    rows = csv.DictReader(io.StringIO(_data(name)), delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = csv.DictReader(io.StringIO(data_text(name)), delimiter="\t", quoting=csv.QUOTE_NONE)
     table: dict[str, Entry] = {}
     for row in rows:
         steps = tuple(step.strip() for step in (row["next_steps"] or "").split("|") if step.strip())
@@ -69,7 +70,7 @@ def reply_stages() -> dict[tuple[str, str], Entry]:
     """What a refusal means by the command it answered, keyed ``(stage, class)`` with class "4",
     "5" or "*" (``data/reply_stages.tsv``): read only when the codes and words name nothing."""
     rows = csv.DictReader(
-        io.StringIO(_data("reply_stages.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
+        io.StringIO(data_text("reply_stages.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
     )
     table: dict[tuple[str, str], Entry] = {}
     for row in rows:
@@ -81,7 +82,7 @@ def reply_stages() -> dict[tuple[str, str], Entry]:
 
 @cache
 def _index() -> dict[str, Any]:
-    return tomllib.loads(_data("known_texts.toml"))
+    return tomllib.loads(data_text("known_texts.toml"))
 
 
 @cache
@@ -187,6 +188,6 @@ def known_texts() -> tuple[KnownText, ...]:
 @cache
 def ehlo_keywords() -> dict[str, str]:
     rows = csv.DictReader(
-        io.StringIO(_data("ehlo_keywords.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
+        io.StringIO(data_text("ehlo_keywords.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
     )
     return {row["keyword"]: row["meaning"] for row in rows}

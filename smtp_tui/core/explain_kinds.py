@@ -48,6 +48,17 @@ class Side(StrEnum):
     UNCLEAR = "unclear"
 
 
+class Stage(StrEnum):
+    """The command a reply answered, as the explainer reads it (``data/reply_stages.tsv``)."""
+
+    CONNECT = "connect"
+    HELO = "helo"
+    STARTTLS = "starttls"
+    MAIL = "mail"
+    RCPT = "rcpt"
+    DATA = "data"
+
+
 class Tier(IntEnum):
     """How much a piece of evidence weighs; the highest tier that speaks decides.
 

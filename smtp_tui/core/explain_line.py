@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from smtp_tui.core.explain_kinds import Stage
 from smtp_tui.core.sanitize import is_unsafe_char
 
 MAX_EXPLAINED_CHARS = 4096
@@ -66,11 +67,11 @@ _ENHANCED_ANYWHERE = re.compile(r"(?<![\w.])#?([245])\.(\d{1,3})\.(\d{1,3})(?!\d
 # FROM:", "after initial connection" and (4.9x) "from remote server for MAIL FROM command", qmail's
 # "Connected to ... but sender was rejected" / "but my name was rejected" / "but greeting failed".
 _STAGE = re.compile(
-    r"in\s+reply\s+to\s+(?P<reply>mail\s+from|rcpt\s+to|end\s+of\s+data|data|e?helo|starttls)\b"
-    r"|remote\s+(?:mail\s+server|mailer)\s+after\s+(?P<after>mail\s+from|rcpt\s+to"
-    r"|end\s+of\s+data|data|initial\s+connection|e?helo)"
+    r"in\s+reply\s+to\s+(?P<reply>mail\s+from|rcpt\s+to|end\s+of\s+data|data|ehlo|helo|starttls)\b"
+    r"|remote\s+(?:mail\s+server|mailer)\s+after\s+(?:pipelined\s+)?(?P<after>mail\s+from|rcpt\s+to"
+    r"|end\s+of\s+data|data|initial\s+connection|ehlo|helo)"
     # Exim 4.9x: "SMTP error from remote server for MAIL FROM command" ("TEXT" is the message).
-    r"|remote\s+server\s+for\s+(?P<for>mail\s+from|rcpt\s+to|text|data|e?helo|starttls)"
+    r"|remote\s+server\s+for\s+(?P<for>mail\s+from|rcpt\s+to|text|data|ehlo|helo|starttls)"
     r"\s+command"
     r"|(?P<connect>refused\s+to\s+talk\s+to\s+me|initial\s+server\s+greeting"
     r"|but\s+greeting\s+failed)"
@@ -79,30 +80,30 @@ _STAGE = re.compile(
     re.IGNORECASE,
 )
 _STAGE_WORDS = {
-    "mail from": "mail",
-    "rcpt to": "rcpt",
-    "data": "data",
-    "end of data": "data",
-    "initial connection": "connect",
-    "helo": "helo",
-    "ehlo": "helo",
-    "starttls": "starttls",
-    "text": "data",
+    "mail from": Stage.MAIL,
+    "rcpt to": Stage.RCPT,
+    "data": Stage.DATA,
+    "end of data": Stage.DATA,
+    "initial connection": Stage.CONNECT,
+    "helo": Stage.HELO,
+    "ehlo": Stage.HELO,
+    "starttls": Stage.STARTTLS,
+    "text": Stage.DATA,
 }
 
 
-def find_stage(text: str) -> str | None:
-    """The command a pasted reply answered, from the bouncing MTA's words around it:
-    ``connect``, ``helo``, ``starttls``, ``mail``, ``rcpt`` or ``data``; None when not said."""
+def find_stage(text: str) -> Stage | None:
+    """The command a pasted reply answered, from the bouncing MTA's words around it; None when
+    not said."""
     found = _STAGE.search(text[:MAX_EXPLAINED_CHARS])
     if found is None:
         return None
     if found.group("connect"):
-        return "connect"
+        return Stage.CONNECT
     if found.group("sender"):
-        return "mail"
+        return Stage.MAIL
     if found.group("helo"):
-        return "helo"
+        return Stage.HELO
     said = found.group("reply") or found.group("after") or found.group("for") or ""
     words = " ".join(said.lower().split())
     return _STAGE_WORDS.get(words)
@@ -116,7 +117,7 @@ class PastedReply:
     code: int | None
     enhanced: str | None
     text: str
-    stage: str | None = None  # the command the reply answered, when the paste says (find_stage)
+    stage: Stage | None = None  # the command the reply answered, when the paste says (find_stage)
 
 
 def bounded_lines(lines: Iterable[str], limit: int = MAX_EXPLAINED_CHARS) -> list[str]:

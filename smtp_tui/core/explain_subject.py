@@ -18,8 +18,8 @@ import io
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from smtp_tui.core.explain_data import data_text
 from smtp_tui.core.explain_kinds import Side
 
 _POSTFIX_PREFIX = re.compile(r"\b(?:recipient|sender) address rejected\s*:", re.IGNORECASE)
@@ -34,10 +34,9 @@ class SubjectNouns:
 @cache
 def subject_nouns() -> tuple[SubjectNouns, ...]:
     """The nouns of ``data/reply_subjects.tsv``, one pattern per side."""
-    text = (
-        resources.files("smtp_tui.core").joinpath("data", "reply_subjects.tsv").read_text("utf-8")
+    rows = csv.DictReader(
+        io.StringIO(data_text("reply_subjects.tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
     )
-    rows = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     return tuple(
         SubjectNouns(Side(row["side"]), re.compile(row["pattern"], re.IGNORECASE)) for row in rows
     )

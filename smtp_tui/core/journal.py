@@ -42,9 +42,12 @@ _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOE
 
 
 def _state_folder() -> str:
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".local", "state"
-    )
+    base = os.environ.get("XDG_STATE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":  # no HOME and no passwd entry: not a folder named "~" here
+            return _spare_folder()
+        base = os.path.join(home, ".local", "state")
     return os.path.join(base, "smtp-tui")
 
 

@@ -177,8 +177,11 @@ def _handshake_verdict(evidence: Evidence, record: StepOutcome) -> Verdict:
 
 def _tls_verdict(evidence: Evidence, reply: Reply) -> Verdict:
     from smtp_tui.core.explain import explain_reply
+    from smtp_tui.core.explain_kinds import Stage
 
-    explanation = explain_reply(reply)
+    explanation = explain_reply(reply, Stage.STARTTLS)
+    # Their side, whatever the reply alone suggests: they offered STARTTLS and then refused
+    # it. A temporary refusal ("454 TLS not available") names no category of its own.
     return Verdict(
         f"The destination refused STARTTLS ({reply.code}): {explanation.meaning}",
         "theirs",

@@ -124,8 +124,11 @@ def connect_verdict(evidence: Evidence, banner: Reply | None, error: Exception |
         )
     if banner is not None:
         from smtp_tui.core.explain import explain_reply
+        from smtp_tui.core.explain_kinds import Stage
 
-        explanation = explain_reply(banner)
+        # A permanent refusal at the greeting is read by the explainer's connect stage; a
+        # temporary one that names nothing still ends the session before any command.
+        explanation = explain_reply(banner, Stage.CONNECT)
         side = str(explanation.side)
         category = str(explanation.category)
         return Verdict(

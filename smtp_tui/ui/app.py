@@ -110,6 +110,13 @@ class SmtpTuiApp(App[int]):
         else:
             self.push_screen(self._main_screen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the stand-in only Ctrl+Q acts: the palette (a priority key in Textual) or the
+        help would be the screen the swap replaces, leaving the stand-in under the guided one."""
+        if isinstance(self.screen, FirstFrameScreen):
+            return action not in ("command_palette", "help")
+        return True
+
     def on_ready(self) -> None:
         """Textual's Ready: the app writes to the terminal from now on (a frame drawn while it
         was starting was not written). The stand-in is drawn once more; then, once that frame
@@ -120,7 +127,8 @@ class SmtpTuiApp(App[int]):
 
     async def on_first_frame_screen_drawn(self) -> None:
         """The steps are on the terminal: load the guided screen and put it in their place.
-        Keys that arrive meanwhile wait in the app's queue and reach the guided screen."""
+        Keys pressed before this point were dropped by the stand-in; keys that arrive while
+        the guided screen loads wait in the app's queue and reach it."""
         await self.switch_screen(self._main_screen())
 
     def _main_screen(self) -> MainScreen:

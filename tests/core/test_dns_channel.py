@@ -54,7 +54,6 @@ async def test_a_closed_port_fails_every_question_waiting_on_it():
     resolver = make_resolver(parse_dns_server(f"127.0.0.1:{closed_udp_port()}"), timeout=5.0)
     batch = DnsBatch(resolver)
     found = await asyncio.gather(*(batch.ask(f"{n}.lab.test.", "A") for n in range(20)))
-    assert {f.kind for f in found if isinstance(f, DnsError)} == {DnsFailure.NO_NAMESERVERS}
-    assert len(found) == 20
+    assert all(isinstance(f, DnsError) and f.kind is DnsFailure.NO_NAMESERVERS for f in found)
     await asyncio.sleep(0)
     assert batch.open_sockets == 0

@@ -11,6 +11,7 @@ _STEPS = {
     "CONN": Step.CONNECT,
     "EHLO": Step.EHLO,
     "MAIL": Step.MAIL,
+    "STARTTLS": Step.STARTTLS,
     "RCPT": Step.RCPT,
     "DATA": Step.DATA,
 }
@@ -62,6 +63,9 @@ def test_a_bare_refusal_is_read_by_the_command_it_answered(line, command, catego
         ("550 5.1.1 User unknown", "MAIL"),  # a text that says something decides itself
         ("553 neko.example.com does not exist", "DATA"),  # names a recipient: pipelined RCPT
         ("550 5.4.1 All recipient addresses rejected", "DATA"),
+        ("554 5.7.1 <a@b.example>: Recipient address rejected: Access denied", "DATA"),
+        ("421 4.3.0 Try again later", "STARTTLS"),  # the server closing, not a TLS failure
+        ("454 4.7.0 TLS not available due to local problem", "STARTTLS"),
     ],
 )
 def test_the_command_does_not_overrule_what_the_reply_says(line, command):

@@ -12,6 +12,17 @@ from smtp_tui.core.explain_line import find_stage, parse_pasted
 # A bare policy code says nothing on its own; the command it answered does.
 STAGED = [
     (
+        "host mx.example.net[192.0.2.1] said: 550 5.7.1 No (in reply to EHLO command)",
+        "helo-rejected",
+        "yours",
+    ),
+    (
+        "SMTP error from remote mail server after pipelined MAIL FROM:<a@b.example> SIZE=1: "
+        "550 5.7.1 Not allowed",
+        "sender-rejected",
+        "yours",
+    ),
+    (
         "host mx.example.net[192.0.2.1] said: 550 5.7.1 Access denied (in reply to MAIL FROM "
         "command)",
         "sender-rejected",

@@ -143,3 +143,13 @@ def test_a_file_that_cannot_grow_stops_the_journal_not_the_run(private_dirs: Pat
     assert result.stdout.count("journal cannot be written") == 1
     assert "line 99" in result.stdout
     assert f"finished {errno.EFBIG}" in result.stdout
+
+
+def test_without_a_home_the_journal_goes_to_the_spare_folder_not_to_a_folder_named_tilde(
+    monkeypatch,
+):
+    from smtp_tui.core import journal
+
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    monkeypatch.setattr(journal.os.path, "expanduser", lambda path: path)  # no HOME, no passwd
+    assert journal.state_dir() == journal.spare_folder()

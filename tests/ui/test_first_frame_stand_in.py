@@ -77,8 +77,9 @@ async def test_keys_on_the_stand_in_are_dropped_and_ctrl_q_quits_without_a_sessi
                 break
             await pilot.pause()
         assert "Look up MX" in seen[0]
-        await pilot.press("x", "enter", "f1")  # nothing to type into yet: dropped
+        await pilot.press("x", "enter", "f1", "ctrl+p")  # nothing to type into yet: dropped
         assert isinstance(app.screen, FirstFrameScreen)
+        assert [type(screen).__name__ for screen in app.screen_stack][-1] == "FirstFrameScreen"
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     assert app._guided is None

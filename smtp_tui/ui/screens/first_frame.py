@@ -6,8 +6,10 @@ styles: together about as much start-up work as Textual itself. Drawn first, thi
 the steps on the terminal after little more than Textual's own start; the app then loads the
 guided screen and switches to it (a few tenths of a second later on a slow machine).
 
-Keys pressed in between are dropped, as they are until the session opens (Enter is ignored
-before it), except the app's priority keys: Ctrl+Q quits."""
+Keys pressed while the stand-in is up are dropped (Enter does nothing before the session opens
+anyway), except Ctrl+Q, which quits; the app turns off the palette and F1 here (see
+``SmtpTuiApp.check_action``). Keys that arrive while the guided screen loads wait in the app's
+queue and reach it."""
 
 from __future__ import annotations
 
