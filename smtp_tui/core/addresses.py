@@ -99,6 +99,20 @@ def _check_host_name(raw: str, ascii_name: str) -> None:
         raise InputError(f"{raw!r} has no dot; give a full domain such as example.com.")
 
 
+def check_helo_name(text: str) -> None:
+    """An EHLO name as --helo and the config take it: a domain, or an address literal such as
+    [192.0.2.1] (InputError otherwise)."""
+    if not (text.startswith("[") and text.endswith("]")):
+        parse_domain(text)
+
+
+def check_sending_ip(text: str) -> None:
+    """The sending server's address as --ip and the config take it: IPv4 or IPv6, no
+    brackets (InputError otherwise)."""
+    if not _is_ip(text):
+        raise InputError("give your mail server's public IPv4 or IPv6 address.")
+
+
 def is_ip_address(host: str) -> bool:
     """True for an IPv4 or IPv6 address, with or without [brackets]."""
     return _is_ip(host.strip("[]"))

@@ -22,7 +22,6 @@ from smtp_tui.core.commands import CommandCheck
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.loopless import interruptions
 from smtp_tui.core.replies import Reply
-from smtp_tui.core.reply_reading import ReplyReading
 from smtp_tui.core.smtp_commands import SmtpCommands
 from smtp_tui.core.smtp_errors import (
     ConnectFailed,
@@ -48,16 +47,8 @@ class BlockingConnection(SmtpCommands):
     """One SMTP client connection on a blocking socket; every byte goes to a transcript."""
 
     def __init__(self, transcript: Transcript, *, timeouts: Timeouts | None = None) -> None:
-        self.transcript = transcript
-        self.timeouts = timeouts or Timeouts()
-        self._reading = ReplyReading(transcript)
-        self.keywords: dict[str, str] = {}
-        self.peer: tuple[str, int] | None = None
-        self.local: tuple[str, int] | None = None  # the source address really used
-        self.tls = False
+        super().__init__(transcript, timeouts=timeouts)
         self._socket: socket.socket | None = None
-        self.connected_at: float | None = None
-        self.banner_seconds: float | None = None
 
     @property
     def is_open(self) -> bool:

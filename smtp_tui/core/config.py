@@ -31,7 +31,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smtp_tui.core.addresses import InputError, parse_address, parse_domain
+from smtp_tui.core.addresses import (
+    InputError,
+    check_helo_name,
+    check_sending_ip,
+    parse_address,
+)
 from smtp_tui.core.numbers import NumberError, check_seconds, shown
 
 TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
@@ -227,23 +232,9 @@ class _ConfigReader:
         return found
 
 
-def _check_helo(text: str) -> None:
-    if not (text.startswith("[") and text.endswith("]")):  # else an address literal
-        parse_domain(text)
-
-
 def _check_mail_from(text: str) -> None:
     if text != "<>":
         parse_address(text)
-
-
-def _check_ip(text: str) -> None:
-    import ipaddress  # only when the config names an ip (issue 15)
-
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        raise InputError("give your mail server's public IPv4 or IPv6 address.") from None
 
 
 def _check_dns(text: str) -> None:
@@ -256,8 +247,8 @@ def _check_dns(text: str) -> None:
 
 
 _VALUE_CHECKS: dict[str, Callable[[str], None]] = {
-    "helo": _check_helo,
+    "helo": check_helo_name,
     "mail_from": _check_mail_from,
-    "ip": _check_ip,
+    "ip": check_sending_ip,
     "dns": _check_dns,
 }

@@ -23,7 +23,6 @@ import time
 from smtp_tui.core.commands import CommandCheck
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.replies import Reply
-from smtp_tui.core.reply_reading import ReplyReading
 from smtp_tui.core.smtp_commands import SmtpCommands
 from smtp_tui.core.smtp_errors import (
     ConnectFailed,
@@ -70,18 +69,10 @@ class SmtpConnection(SmtpCommands):
     """One SMTP client connection whose every byte is written to a transcript."""
 
     def __init__(self, transcript: Transcript, *, timeouts: Timeouts | None = None) -> None:
-        self.transcript = transcript
-        self.timeouts = timeouts or Timeouts()
-        self._reading = ReplyReading(transcript)
-        self.keywords: dict[str, str] = {}
-        self.peer: tuple[str, int] | None = None
-        self.local: tuple[str, int] | None = None  # the source address really used
-        self.tls = False
+        super().__init__(transcript, timeouts=timeouts)
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._lock = asyncio.Lock()
-        self.connected_at: float | None = None
-        self.banner_seconds: float | None = None
 
     @property
     def is_open(self) -> bool:

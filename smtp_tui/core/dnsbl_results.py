@@ -10,16 +10,16 @@ from __future__ import annotations
 import ipaddress
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import Enum
 from operator import itemgetter
 
 from smtp_tui.core.dns import DnsError, DnsFailure
 from smtp_tui.core.dnsbl_catalogue import Zone
+from smtp_tui.core.shown_status import ShownStatus
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 
 
-class BlStatus(Enum):
+class BlStatus(ShownStatus):
     LISTED = ("listed", "✘")
     NOT_LISTED = ("not-listed", "✔")
     UNVERIFIED = ("unverified", "?")
@@ -27,14 +27,6 @@ class BlStatus(Enum):
     ERROR = ("error", "?")
     TIMEOUT = ("timeout", "?")
     BROKEN = ("broken", "!")
-
-    @property
-    def word(self) -> str:
-        return self.value[0]
-
-    @property
-    def symbol(self) -> str:
-        return self.value[1]
 
     @property
     def could_not_check(self) -> bool:

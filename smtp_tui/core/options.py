@@ -9,7 +9,13 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass, field, replace
 
-from smtp_tui.core.addresses import InputError, parse_address, parse_domain
+from smtp_tui.core.addresses import (
+    InputError,
+    check_helo_name,
+    check_sending_ip,
+    parse_address,
+    parse_domain,
+)
 from smtp_tui.core.config import Config
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
@@ -107,7 +113,7 @@ def build_options(
     dns_text = dns or config.dns
     resolver = parse_dns_server(dns_text) if dns_text else ResolverChoice()
     if helo:
-        _check_helo(helo)
+        check_helo_name(helo)
     helo_name = helo or config.helo
     if mail_from and mail_from != "<>":
         parse_address(mail_from)
@@ -156,20 +162,10 @@ def _check_dns(text: str) -> None:
 
 
 def _check_ip(text: str) -> None:
-    import ipaddress
-
     try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        raise InputError(
-            f"--ip {shown(text)}: give your mail server's public IPv4 or IPv6 address."
-        ) from None
-
-
-def _check_helo(name: str) -> None:
-    if name.startswith("[") and name.endswith("]"):
-        return  # an address literal such as [192.0.2.1]
-    parse_domain(name)
+        check_sending_ip(text)
+    except InputError as error:
+        raise InputError(f"--ip {shown(text)}: {error}") from None
 
 
 # A type for the checker only: importing typing for Protocol would cost a plain check more

@@ -11,30 +11,22 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from functools import cache
 from importlib import resources
 
 from smtp_tui.core.dmarc import DmarcCheck
 from smtp_tui.core.reverse_dns import ReverseDns
+from smtp_tui.core.shown_status import ShownStatus
 from smtp_tui.core.spf import SpfCheck, SpfResult
 
 # SPF results a receiver counts against the sender (what makes the SPF item fail).
 SPF_REFUSED = (SpfResult.FAIL, SpfResult.SOFTFAIL, SpfResult.PERMERROR)
 
 
-class ItemStatus(Enum):
+class ItemStatus(ShownStatus):
     PASS = ("pass", "✔")
     FAIL = ("fail", "✘")
     NOT_CHECKABLE = ("not-checkable", "-")
-
-    @property
-    def word(self) -> str:
-        return self.value[0]
-
-    @property
-    def symbol(self) -> str:
-        return self.value[1]
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,27 @@ from the reply (forgotten after HELO, a refused EHLO, or STARTTLS)."""
 from __future__ import annotations
 
 from smtp_tui.core.commands import CommandCheck, CommandRefused, check_command
+from smtp_tui.core.connect_settings import Timeouts
 from smtp_tui.core.replies import Reply, parse_ehlo_keywords
+from smtp_tui.core.reply_reading import ReplyReading
 from smtp_tui.core.smtp_errors import NotConnected
+from smtp_tui.core.transcript import Transcript
 
 
 class SmtpCommands:
-    """The command side shared by the asyncio and the blocking connection."""
+    """The command side shared by the asyncio and the blocking connection, and the state both
+    keep about the connection."""
 
-    keywords: dict[str, str]
+    def __init__(self, transcript: Transcript, *, timeouts: Timeouts | None = None) -> None:
+        self.transcript = transcript
+        self.timeouts = timeouts or Timeouts()
+        self._reading = ReplyReading(transcript)
+        self.keywords: dict[str, str] = {}
+        self.peer: tuple[str, int] | None = None
+        self.local: tuple[str, int] | None = None  # the source address really used
+        self.tls = False
+        self.connected_at: float | None = None
+        self.banner_seconds: float | None = None
 
     @property
     def is_open(self) -> bool:

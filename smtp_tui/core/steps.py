@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from smtp_tui.core.replies import Reply
+from smtp_tui.core.shown_status import ShownStatus
 
 TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
@@ -63,25 +64,17 @@ STEP_FOR_VERB = {
 }
 
 
-class StepStatus(Enum):
+class StepStatus(ShownStatus):
     """Shown with a symbol and a word, never by colour alone."""
 
-    WAITING = ("·", "waiting")
-    OFFERED = ("○", "optional")
-    CURRENT = ("▶", "current")
-    RUNNING = ("…", "running")
-    PASSED = ("✔", "passed")
-    WARNING = ("!", "warning")
-    FAILED = ("✘", "failed")
-    SKIPPED = ("–", "skipped")
-
-    @property
-    def symbol(self) -> str:
-        return self.value[0]
-
-    @property
-    def word(self) -> str:
-        return self.value[1]
+    WAITING = ("waiting", "·")
+    OFFERED = ("optional", "○")
+    CURRENT = ("current", "▶")
+    RUNNING = ("running", "…")
+    PASSED = ("passed", "✔")
+    WARNING = ("warning", "!")
+    FAILED = ("failed", "✘")
+    SKIPPED = ("skipped", "–")
 
     @property
     def done(self) -> bool:

@@ -126,15 +126,13 @@ def connect_verdict(evidence: Evidence, banner: Reply | None, error: Exception |
         from smtp_tui.core.explain import explain_reply
         from smtp_tui.core.explain_kinds import Stage
 
-        # A permanent refusal at the greeting is read by the explainer's connect stage; a
-        # temporary one that names nothing still ends the session before any command.
+        # Read as the answer to the connection: a permanent refusal that names nothing is a
+        # block of the sending address; a temporary one keeps its own reading (a busy server).
         explanation = explain_reply(banner, Stage.CONNECT)
-        side = str(explanation.side)
-        category = str(explanation.category)
         return Verdict(
             f"The server refused to talk at its greeting: {explanation.meaning}",
-            side if side != "unclear" else "yours",
-            category if category != "other" else "sender-ip-blocked",
+            str(explanation.side),
+            str(explanation.category),
             (f"Greeting: {banner.code} {excerpt(banner.text)}",),
             tuple(explanation.next_steps) or ("Check your sending IP on block lists.",),
         )
