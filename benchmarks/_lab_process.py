@@ -114,6 +114,16 @@ def chosen_tree(args: argparse.Namespace) -> str | None:
 # --- what an installed user runs ------------------------------------------------------------
 
 
+# The console script pip writes for the entry point (pip 26's template, as in the dev venv).
+CONSOLE_SCRIPT = """#!{python}
+import sys
+from smtp_tui.cli import main
+if __name__ == '__main__':
+    sys.argv[0] = sys.argv[0].removesuffix('.exe')
+    sys.exit(main())
+"""
+
+
 class InstalledTree:
     """The tree as `pip install` leaves it, in a temporary venv: the ``smtp_tui`` package
     copied into the venv's site-packages and compiled to bytecode there, as a wheel install
@@ -149,6 +159,10 @@ class InstalledTree:
             self.close()  # the `with` never started: nobody else would remove it
             raise
         self.python = str(self.root / "bin" / "python")
+        self.script = str(self.root / "bin" / "smtp-tui")
+        # The command a user runs: the console script pip writes for the entry point.
+        Path(self.script).write_text(CONSOLE_SCRIPT.format(python=self.python))
+        Path(self.script).chmod(0o755)
 
     def env(self, **extra: str) -> dict[str, str]:
         """A measured process's environment: no PYTHONPATH (the venv's own copy is used)."""

@@ -10,11 +10,13 @@ A minimal asyncio client (the same dialogue and a journal file, nothing else imp
 timed too: the floor for a Python client.
 
 What is measured is what an installed user runs: the tree's ``smtp_tui`` package is copied
-into a temporary venv and compiled to bytecode, as `pip install .` does (see
-``_lab_process.InstalledTree``), and every Python process of the figures (the floor, the
-imports, the minimal client, the check) runs that venv's python. The development venv's
-editable install would instead compile every module from source on every run (this
-environment sets PYTHONDONTWRITEBYTECODE=1) and run the editable finder in ``site``:
+into a temporary venv and compiled to bytecode, as `pip install .` does, with the console
+script pip writes for `smtp-tui` (see ``_lab_process.InstalledTree``; before round 4 the
+check ran as `python -m smtp_tui`, which adds runpy), and every Python process of the
+figures (the floor, the imports, the minimal client, the check) runs that venv's python.
+The development venv's editable install would instead compile every module from source on
+every run (this environment sets PYTHONDONTWRITEBYTECODE=1) and run the editable finder in
+``site``:
 ``--editable`` measures that instead, for comparison. swaks is measured in the same run,
 interleaved with the check.
 swaks comes from Debian's package: `apt-get install -y swaks`; without it that pair is skipped.
@@ -70,7 +72,8 @@ WATCHED = (
     "shutil",
     "encodings.idna",
     "smtp_tui.core.dns",
-    # What is left: dataclasses brings inspect (and ast, dis, tokenize).
+    # Round 4: values are records (smtp_tui.core.record), not dataclasses, which bring
+    # inspect (and ast, dis, tokenize) and compile six methods per class.
     "dataclasses",
     "inspect",
 )
@@ -85,17 +88,22 @@ except ImportError:
     pass
 """
 
-# How much of those imports is dataclass creation: each class's processing by
-# dataclasses (which compiles its __init__, __repr__, __eq__, __hash__ and, frozen, its
-# __setattr__ and __delattr__ from source), timed in the process; and `import dataclasses`.
-DATACLASS_SHARE = """\
+# How much of those imports is making the value classes: each class's processing by
+# smtp_tui.core.record (dataclasses in trees before round 4, which compile their methods from
+# source), timed in the process, and the import of the module that makes them.
+VALUE_CLASS_SHARE = """\
 import time
 start = time.perf_counter()
-import argparse  # first, as the CLI: re, enum and functools are not dataclasses' to pay
+import argparse  # first, as the CLI: re, enum and functools are not the value classes' to pay
 before = time.perf_counter()
-import dataclasses
+try:
+    import smtp_tui.core.record as maker
+    hook = "_make_record"
+except ImportError:
+    import dataclasses as maker
+    hook = "_process_class"
 imported = time.perf_counter()
-spent, count, process = 0.0, 0, dataclasses._process_class
+spent, count, process = 0.0, 0, getattr(maker, hook)
 def timed(*args, **kwargs):
     global spent, count
     began = time.perf_counter()
@@ -104,16 +112,17 @@ def timed(*args, **kwargs):
     finally:
         spent += time.perf_counter() - began
         count += 1
-dataclasses._process_class = timed
+setattr(maker, hook, timed)
 exec(CHECK_IMPORTS)
 done = time.perf_counter()
-print(count, spent, imported - before, done - start)
+print(count, spent, imported - before, done - start, maker.__name__)
 """
 
 
-def check_command(port: int, python: str = PYTHON) -> list[str]:
+def check_command(port: int, launcher: list[str]) -> list[str]:
+    """``launcher``: the installed console script, or ``python -m smtp_tui`` (editable)."""
     return [
-        python, "-m", "smtp_tui", "check", "alice@example.test",
+        *launcher, "check", "alice@example.test",
         "--server", f"127.0.25.1:{port}", "--helo", "client.lab.test",
         "--from", "tester@lab.test", "--quit-after", "rcpt",
     ]  # fmt: skip
@@ -244,12 +253,12 @@ def importtime_report(
         )
 
 
-def dataclass_report(python: str, env: dict[str, str], runs: int) -> None:
-    """The share of dataclasses in the check's imports, in-process (median of ``runs``)."""
+def value_class_report(python: str, env: dict[str, str], runs: int) -> None:
+    """The share of making value classes in the check's imports, in-process (median)."""
     rows = []
     for _ in range(runs):
         done = subprocess.run(
-            [python, "-c", DATACLASS_SHARE.replace("exec(CHECK_IMPORTS)", CHECK_IMPORTS)],
+            [python, "-c", VALUE_CLASS_SHARE.replace("exec(CHECK_IMPORTS)", CHECK_IMPORTS)],
             env=env,
             cwd=NEUTRAL_CWD,
             capture_output=True,
@@ -257,14 +266,14 @@ def dataclass_report(python: str, env: dict[str, str], runs: int) -> None:
             timeout=60,
             check=True,
         )
-        count, spent, imported, total = done.stdout.split()
+        count, spent, imported, total, maker = done.stdout.split()
         rows.append((int(count), float(spent), float(imported), float(total)))
     count = rows[0][0]
     spent, imported, total = (statistics.median(row[i] for row in rows) for i in (1, 2, 3))
     print(
         f"of the check's imports ({total * 1000:.1f} ms in-process, median of {runs}): "
-        f"{count} dataclasses made in {spent * 1000:.1f} ms, `import dataclasses` "
-        f"(inspect, ast, dis, tokenize) {imported * 1000:.1f} ms"
+        f"{count} value classes made by {maker} in {spent * 1000:.1f} ms, "
+        f"`import {maker}` {imported * 1000:.1f} ms"
     )
 
 
@@ -287,18 +296,24 @@ def main() -> None:
         lab = stack.enter_context(LabProcess(args.tree))
         if args.editable:
             python, env = PYTHON, tree_env(args.tree, **dirs)
+            launcher = [python, "-m", "smtp_tui"]
             print("measured: the editable install (modules compiled from source on every run)")
         else:
             installed = stack.enter_context(InstalledTree(args.tree))
             python, env = installed.python, installed.env(**dirs)
-            print(f"measured: an installed copy with bytecode, {installed.root}")
-        measure(args, python, env, dirs, lab)
+            launcher = [installed.script]
+            print(
+                f"measured: an installed copy with bytecode, {installed.root},"
+                " run by its console script"
+            )
+        measure(args, python, launcher, env, dirs, lab)
     sys.stdout.flush()
 
 
 def measure(
     args: argparse.Namespace,
     python: str,
+    launcher: list[str],
     env: dict[str, str],
     dirs: dict[str, str],
     lab: LabProcess,
@@ -308,7 +323,7 @@ def measure(
     have_swaks = shutil.which("swaks") is not None
     if not have_swaks:
         print("swaks not found: install it with `apt-get install -y swaks`; pair skipped")
-    timed_run(check_command(port, python), env)  # once: warms the OS file cache
+    timed_run(check_command(port, launcher), env)  # once: warms the OS file cache
     floor = [timed_run([python, "-c", "pass"], env)[0] for _ in range(args.runs)]
     imports_only = [python, "-c", CHECK_IMPORTS]
     imports = [timed_run(imports_only, env)[0] for _ in range(args.runs)]
@@ -319,7 +334,7 @@ def measure(
     ]
     ours, theirs = [], []
     for _ in range(args.runs):  # interleaved, so drift hits both alike
-        elapsed, code = timed_run(check_command(port, python), env)
+        elapsed, code = timed_run(check_command(port, launcher), env)
         assert code == 0, f"smtp-tui check exited {code}"
         ours.append(elapsed)
         if have_swaks:
@@ -339,8 +354,11 @@ def measure(
         floor_ratio = statistics.median(minimal) / statistics.median(theirs)
         print(f"ratio minimal asyncio client / swaks: {floor_ratio:.2f}x (the floor in Python)")
     print(f"journals written: {len(journals)} (one per check run)")
-    dataclass_report(python, env, args.runs)
-    importtime_report(check_command(port)[1:], env, args.importtime_rounds, python=python)
+    value_class_report(python, env, args.runs)
+    # The console script is a file python runs: `python -X importtime SCRIPT ARGS`.
+    command = check_command(port, launcher)
+    arguments = command[1:] if command[0] == python else command
+    importtime_report(arguments, env, args.importtime_rounds, python=python)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,8 @@ NOT_FOR_A_SERVER_IP_CHECK = (
     "ipaddress",
     "shutil",  # argparse's help width, and with it bz2, lzma and zlib
     "encodings.idna",  # getaddrinfo() given a str host
+    "dataclasses",  # inspect, ast, dis, tokenize, and six methods compiled per class
+    "inspect",
     "smtp_tui.core.dns",
     "smtp_tui.core.connection",
     "smtp_tui.core.tls",

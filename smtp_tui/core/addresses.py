@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from smtp_tui.core.record import frozen_record
 
 _LDH = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 _MAX_LABEL = 63  # octets (RFC 1035)
@@ -13,7 +13,7 @@ class InputError(ValueError):
     """Something the user typed is not usable; the message says what and how to fix it."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DomainName:
     """A domain both ways: as the user reads it and as DNS carries it (IDNA 2008 A-labels)."""
 
@@ -146,7 +146,7 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MailAddress:
     """``local@domain`` with the domain checked; ``text`` is what goes between the brackets."""
 

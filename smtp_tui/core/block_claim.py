@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+
+from smtp_tui.core.record import frozen_record
 
 # "Client host [192.0.2.1] blocked using zen.spamhaus.org", "[192.0.2.1] is listed on /
 # in / by bl.spamcop.net", "... blocked by b.barracudacentral.org" (Postfix, Exim, others).
@@ -21,7 +22,7 @@ _CLAIM = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BlockClaim:
     """The address a server says is listed, and the list it names."""
 

@@ -11,7 +11,6 @@ sanitized where it enters, and nothing it holds makes the reader raise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 
 from smtp_tui.core.bounce_dsn import DsnRecipient, DsnReport, read_dsn
 from smtp_tui.core.bounce_mime import BounceParts, split_bounce
@@ -20,6 +19,7 @@ from smtp_tui.core.bounce_ses import read_ses_notification
 from smtp_tui.core.bounce_text import TextRecipient, TextReport, read_text, unquoted
 from smtp_tui.core.explain import Explanation, explain
 from smtp_tui.core.explain_command import stage_of_command
+from smtp_tui.core.record import field, frozen_record, replace
 
 # A real bounce, attachment included, is rarely over a few MB; past this the rest is dropped.
 MAX_BOUNCE_BYTES = 4_000_000
@@ -31,7 +31,7 @@ _ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za
 _EMBEDDED_DSN = re.compile(r"^\s*>?\s*Final-Recipient:", re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OriginalMessage:
     """Headers of the message that bounced, when the bounce attaches or quotes them."""
 
@@ -51,7 +51,7 @@ class OriginalMessage:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BouncedRecipient:
     """One recipient of the bounce, with the remote server's reply and its explanation."""
 
@@ -88,7 +88,7 @@ class BouncedRecipient:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BounceReport:
     """What a bounce says. ``format`` names the layout that was read ("rfc3464", "postfix",
     ...; "unknown" when nothing was recognised); ``seen`` says what the reader saw, for the

@@ -9,9 +9,9 @@ recipient (``Final-Recipient``, ``Action``, ``Status``, ``Remote-MTA``, ``Diagno
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from smtp_tui.core.bounce_mime import clean_value
+from smtp_tui.core.record import frozen_record
 
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
@@ -31,7 +31,7 @@ _ACTIONS = {
 MAX_RECIPIENTS = 1000
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DsnRecipient:
     recipient: str
     original_recipient: str | None = None
@@ -42,7 +42,7 @@ class DsnRecipient:
     last_attempt_date: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DsnReport:
     reporting_mta: str | None = None
     arrival_date: str | None = None

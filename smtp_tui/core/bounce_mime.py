@@ -13,10 +13,10 @@ import email
 import email.header
 import html
 import re
-from dataclasses import dataclass, field
 from email.message import Message
 from email.policy import compat32
 
+from smtp_tui.core.record import field, frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 
 MAX_HEADER_CHARS = 998  # RFC 5322's line limit: a longer header value is cut
@@ -40,7 +40,7 @@ _TAG = re.compile(r"<[^>]{0,2000}>")
 _BREAK_TAG = re.compile(r"<(?:br|/p|/div|/tr|/li|hr)[^>]{0,200}>", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BounceParts:
     """A bounce taken apart. ``headers`` and ``original`` map lower-case header names to
     sanitized values (the first occurrence); ``text`` keeps line breaks (it is sanitized
@@ -142,7 +142,7 @@ def _one_message(raw: bytes) -> bytes:
     return raw
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Quoted:
     """Text cut where the bouncing MTA quotes the original message."""
 

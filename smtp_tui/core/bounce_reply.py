@@ -10,7 +10,8 @@ said: ...". The patterns below are data about those wrappers, tried in order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from smtp_tui.core.record import frozen_record
 
 _HOST = r"([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9]|\[?[0-9a-fA-F.:]+\]?)"
 # The remote host named in a diagnostic text, most specific wrapper first.
@@ -136,7 +137,7 @@ _WRAPPERS = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ReplyFacts:
     """What a diagnostic text says; every field None when it does not say it."""
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from smtp_tui.core.bounce_dsn import typed_value
 from smtp_tui.core.bounce_mime import clean_value
 from smtp_tui.core.bounce_text import TextRecipient
+from smtp_tui.core.record import frozen_record
 
 # Mail gateways fold JSON lines longer than 998 characters with "!" and a line break.
 _FOLD = re.compile(r"!\r?\n ")
 MAX_JSON_CHARS = 1_000_000
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SesNotification:
     reporting_mta: str | None
     recipients: tuple[TextRecipient, ...]

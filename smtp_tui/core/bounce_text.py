@@ -11,7 +11,6 @@ each the text that follows it; the format itself is named from signatures (data 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from smtp_tui.core.bounce_mime import clean_value
 from smtp_tui.core.bounce_reply import read_reply
@@ -24,6 +23,7 @@ from smtp_tui.core.bounce_transcript import (
     own_failures,
     read_transcript,
 )
+from smtp_tui.core.record import frozen_record, mutable_record
 
 MAX_DIAGNOSTIC_CHARS = 2000
 MAX_RECIPIENTS = 1000
@@ -126,7 +126,7 @@ _SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TextRecipient:
     recipient: str
     action: str | None = None
@@ -137,7 +137,7 @@ class TextRecipient:
     smtp_command: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TextReport:
     format: str = "unknown"
     reporting_mta: str | None = None
@@ -145,7 +145,7 @@ class TextReport:
     guessed: bool = False  # the recipients come from headers, not from the text itself
 
 
-@dataclass
+@mutable_record
 class _Block:
     address: str
     lines: list[str]

@@ -10,14 +10,15 @@ each recipient with the refusal found here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from smtp_tui.core.record import mutable_record
 
 ADDRESS = r"(?:\"[^\"\s@]{1,64}\"|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+"
 TRANSCRIPT_START = re.compile(r"(?:-{2,}\s*|^\s*)Transcript of session follows", re.IGNORECASE)
 _TALKING_TO = re.compile(r"while talking to \[?([A-Za-z0-9.:-]+?)\]?\.?:", re.IGNORECASE)
 
 
-@dataclass
+@mutable_record
 class Exchange:
     """One refusal in the session: the host, the command it answered, the reply."""
 

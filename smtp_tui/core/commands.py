@@ -9,8 +9,8 @@ server's answer to them is the lesson.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import hidden_character_problem
 
 # RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CR LF.
@@ -24,7 +24,7 @@ class CommandRefused(ValueError):
     """A command that must not be sent; the message says why in plain words."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CommandCheck:
     """What the validator found in one command line."""
 

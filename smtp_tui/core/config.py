@@ -29,7 +29,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from smtp_tui.core.addresses import (
     InputError,
@@ -38,6 +37,7 @@ from smtp_tui.core.addresses import (
     parse_address,
 )
 from smtp_tui.core.numbers import NumberError, check_seconds, shown
+from smtp_tui.core.record import field, frozen_record
 
 TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class ConfigError(ValueError):
     """The config file is unreadable or wrong; the message names the file and what to fix."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Config:
     helo: str | None = None
     mail_from: str | None = None

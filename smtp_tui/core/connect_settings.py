@@ -7,8 +7,9 @@ read the same ``--ipv4``/``--ipv6`` and ``--timeout`` the same way.
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
 from enum import Enum
+
+from smtp_tui.core.record import frozen_record
 
 
 class AddressFamily(Enum):
@@ -23,7 +24,7 @@ class AddressFamily(Enum):
         ]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Timeouts:
     """Seconds to wait at each stage. RFC 5321 §4.5.3.2 asks real MTAs for minutes; a tester
     that gives up sooner says so in its message."""

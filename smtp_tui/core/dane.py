@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import ssl
-from dataclasses import dataclass
 from enum import Enum
 
 import dns.asyncresolver
@@ -24,6 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from smtp_tui.core.dns import DnsError, DnsFailure, query
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.tls import name_matches
 
 DANE_TA = 2
@@ -42,7 +42,7 @@ class DaneStatus(Enum):
     NONE = "none"  # no TLSA record (or none usable for SMTP)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TlsaRecord:
     usage: int
     selector: int
@@ -62,7 +62,7 @@ class TlsaRecord:
         return f"{self.usage} {self.selector} {self.matching_type} {self.data.hex()}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TlsaLookup:
     """The TLSA answer for one MX host: records, whether they are authenticated, problems."""
 
@@ -146,7 +146,7 @@ def leaf_names(certificate: x509.Certificate) -> tuple[str, ...]:
     return tuple(str(attribute.value) for attribute in common)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ChainMatch:
     """The outcome of matching the usable TLSA records against a presented chain."""
 

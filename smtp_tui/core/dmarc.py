@@ -16,11 +16,11 @@ names are asked at once, so the look-up costs one round trip.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, replace
 
 import dns.asyncresolver
 
 from smtp_tui.core.dns import DnsError, DnsFailure, query
+from smtp_tui.core.record import frozen_record, replace
 from smtp_tui.core.sanitize import sanitize_text
 
 RECORD_MAX_CHARS = 500
@@ -58,7 +58,7 @@ def aligned(authenticated: str, from_domain: str, mode: str) -> bool:
     return organisational_domain(a) == organisational_domain(b)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DmarcRecord:
     text: str  # sanitized
     found_at: str  # the domain whose _dmarc name holds it
@@ -104,7 +104,7 @@ def parse_dmarc(text: str, found_at: str) -> DmarcRecord | None:
     return DmarcRecord(sanitize_text(text, max_chars=RECORD_MAX_CHARS), found_at, tags)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DmarcCheck:
     """The policy for ``domain``; ``record`` None with ``error`` None means none published."""
 

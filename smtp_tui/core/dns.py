@@ -9,7 +9,6 @@ both are importable from here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import DomainName, is_ip_address
@@ -18,6 +17,7 @@ from smtp_tui.core.addresses import DomainName, is_ip_address
 # importable from here too.
 from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
 from smtp_tui.core.dns_errors import DnsError, DnsFailure
+from smtp_tui.core.record import frozen_record
 
 __all__ = [
     "DEFAULT_DNS_TIMEOUT",
@@ -113,7 +113,7 @@ async def query(
         raise DnsError(DnsFailure.NO_NAMESERVERS, shown, rdtype, str(error)) from None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class HostAddresses:
     """A host's A and AAAA answers, whether the name was an alias, and what went wrong."""
 
@@ -149,7 +149,7 @@ async def resolve_addresses(resolver: dns.asyncresolver.Resolver, host: str) -> 
     return HostAddresses(tuple(addresses), canonical, tuple(dict.fromkeys(problems))[:1])
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MxHost:
     """One mail exchanger: preference, host name, its addresses, and notes worth knowing."""
 
@@ -164,7 +164,7 @@ class MxHost:
         return bool(self.addresses)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MxResult:
     """The MX answer for a domain, ordered by preference (lowest first)."""
 

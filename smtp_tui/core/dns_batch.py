@@ -27,6 +27,7 @@ from smtp_tui.core.dns import DnsError, DnsFailure, query
 from smtp_tui.core.dns_channel import Question, ServerChannel
 from smtp_tui.core.dns_query_wire import QueryWire, rdtype_number
 from smtp_tui.core.dns_reply import (
+    Expect,
     NameServer,
     Reply,
     ServerFailure,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     import dns.rrset
 
 MAX_IN_FLIGHT = 256  # a whole sweep (about 160 questions) in one burst; more waits for slots
+_TC = 0x0200  # dns.flags.TC, as a number: a Flag operation per answer costs more
 
 
 class DnsBatch:
@@ -59,10 +61,14 @@ class DnsBatch:
         self.resolver = resolver
         self.servers = name_servers(resolver)
         self.max_in_flight = max_in_flight
-        self._sockets: dict[NameServer, ServerChannel] = {}
+        # Keyed by address and port: a tuple hashes in C, a NameServer record in Python, and
+        # the key is looked up for every question sent and every one answered.
+        self._sockets: dict[tuple[str, int, Expect], ServerChannel] = {}
         self._waiting: deque[Question] = deque()
         self._in_flight = 0
         self._tasks: set[asyncio.Task[Any]] = set()
+        # The question of each future still waiting; its done callback finds it here.
+        self._questions: dict[asyncio.Future[Reply], Question] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_watches_sockets = True
         self._wire: QueryWire | None = None  # made with the first question sent
@@ -74,11 +80,18 @@ class DnsBatch:
     # -------------------------------------------------------------- asking
 
     def ask(
-        self, name: str | dns.name.Name, rdtype: str, *, shown: str | None = None
+        self,
+        name: str | dns.name.Name,
+        rdtype: str,
+        *,
+        shown: str | None = None,
+        expect: Expect = Expect.NOTHING,
     ) -> asyncio.Future[Reply]:
         """Send the question now (or as soon as a slot is free); the future holds a Reply.
 
-        ``shown`` is the name as errors show it (default: the name's text)."""
+        ``shown`` is the name as errors show it (default: the name's text). ``expect``, what
+        the answer likely holds, decides only how it is read (:class:`Expect`): questions
+        of each kind share a socket of their own."""
         import dns.name
 
         loop = asyncio.get_running_loop()
@@ -95,9 +108,12 @@ class DnsBatch:
             # Esc cancels the question's future: the resolver's query stops with it.
             future.add_done_callback(lambda done: task.cancel() if done.cancelled() else None)
             return future
-        question = Question(qname, shown, rdtype, rdtype_number(rdtype), future)
+        question = Question(qname, shown, rdtype, rdtype_number(rdtype), future, expect)
         question.deadline = loop.time() + float(self.resolver.lifetime)
-        future.add_done_callback(lambda _: self._forget(question))
+        # Only a caller's cancel needs the callback: a settled question is forgotten at once
+        # (``_settle`` removes it), which spares the loop one callback per answer.
+        self._questions[future] = question
+        future.add_done_callback(self._future_done)
         self._enqueue(question)
         return future
 
@@ -114,6 +130,7 @@ class DnsBatch:
         self._waiting.clear()
         self._in_flight = 0
         self._tasks.clear()
+        self._questions.clear()
 
     async def query(self, name: str | dns.name.Name, rdtype: str) -> dns.rrset.RRset:
         """One question; the answer's RRset, or a DnsError raised."""
@@ -153,10 +170,11 @@ class DnsBatch:
     def _send(self, question: Question, loop: asyncio.AbstractEventLoop) -> None:
         """The question's next try: to the next server, on that server's socket."""
         server = self._next_server(question)
-        channel = self._sockets.get(server)
+        key = (server.address, server.port, question.expect)
+        channel = self._sockets.get(key)
         if channel is None:
             try:
-                channel = self._sockets[server] = ServerChannel(self, server, loop)
+                channel = self._sockets[key] = ServerChannel(self, server, loop, question.expect)
             except (OSError, NotImplementedError) as error:
                 question.tries += 1
                 question.failures.append(f"{server.address}: {error}")
@@ -183,22 +201,22 @@ class DnsBatch:
 
     # -------------------------------------------------------------- answers and failures
 
-    def answered(self, question: Question, head: dns.message.Message, wire: bytes) -> None:
+    def answered(
+        self, question: Question, head: dns.message.Message, wire: bytes, whole: bool = False
+    ) -> None:
         """An answer from the server asked: the RRset, an error, or a retry (TC, SERVFAIL).
 
-        ``head`` is the answer read up to its question; the rest is read only when the
-        answer has records to give (NOERROR) or the query carried EDNS, whose OPT record
-        can extend the response code."""
+        ``head`` is the whole answer (``whole``) or the answer read up to its question; then
+        the rest is read only when the answer has records to give (NOERROR) or the query
+        carried EDNS, whose OPT record can extend the response code."""
         import dns.exception
-        import dns.flags
         import dns.message
-        import dns.rcode
 
         self._done_trying(question)
-        if head.flags & dns.flags.TC:
+        if int(head.flags) & _TC:
             self._spawn(self._over_tcp(question))
             return
-        if head.rcode() != dns.rcode.NOERROR and self.resolver.edns < 0:
+        if whole or (head.rcode() != 0 and self.resolver.edns < 0):  # not NOERROR
             self._judge(question, head)  # without EDNS the header's code is the whole code
             return
         try:
@@ -274,8 +292,19 @@ class DnsBatch:
         return DnsError(kind, question.shown, question.rdtype, detail)
 
     def _settle(self, question: Question, reply: Reply) -> None:
-        if not question.future.done():
-            question.future.set_result(reply)
+        future = question.future
+        if future.done():
+            return
+        if self._questions.pop(future, None) is not None:
+            future.remove_done_callback(self._future_done)
+        future.set_result(reply)
+        self._forget(question)
+
+    def _future_done(self, future: asyncio.Future[Reply]) -> None:
+        """A future done other than by ``_settle`` (its caller cancelled it)."""
+        question = self._questions.pop(future, None)
+        if question is not None:
+            self._forget(question)
 
     def _done_trying(self, question: Question) -> None:
         """The current try is over (answered, timed out, failed): free its slot and timer."""
@@ -289,12 +318,13 @@ class DnsBatch:
     def _unregister(self, question: Question) -> None:
         if question.server is None:
             return
-        channel = self._sockets.get(question.server)
+        server = question.server
+        channel = self._sockets.get((server.address, server.port, question.expect))
         if channel is not None:
             channel.forget(question)
 
     def _forget(self, question: Question) -> None:
-        """The future is done (answered, failed or cancelled): nothing more waits on it."""
+        """The future is done (settled or cancelled): nothing more waits on it."""
         self._unregister(question)
         self._done_trying(question)
         if self._waiting:

@@ -24,6 +24,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
 from smtp_tui.core.dns_query_wire import answers_question
+from smtp_tui.core.dns_reply import Expect
 
 if TYPE_CHECKING:
     import dns.message
@@ -45,6 +46,7 @@ class Question:
 
     __slots__ = (
         "deadline",
+        "expect",
         "failures",
         "future",
         "name",
@@ -64,8 +66,10 @@ class Question:
         rdtype: str,
         rdtype_number: int,
         future: asyncio.Future[Reply],
+        expect: Expect = Expect.NOTHING,
     ) -> None:
         self.name = name
+        self.expect = expect  # what its answer likely holds: which socket it goes out on
         self.shown = shown
         self.rdtype = rdtype
         self.rdtype_number = rdtype_number
@@ -81,7 +85,9 @@ class Question:
 class AnswerSink(Protocol):
     """What a channel tells its batch."""
 
-    def answered(self, question: Question, head: dns.message.Message, wire: bytes) -> None: ...
+    def answered(
+        self, question: Question, head: dns.message.Message, wire: bytes, whole: bool
+    ) -> None: ...
 
     def server_failed(self, question: Question, why: str) -> None: ...
 
@@ -89,15 +95,26 @@ class AnswerSink(Protocol):
 class ServerChannel:
     """The connected UDP socket to one server and the questions waiting on it, by id.
 
+    ``expect`` is what the answers on this socket likely hold (:class:`Expect`): each is read
+    whole at once when it likely has records, else up to its question first (the sink reads
+    the rest if there is more). Which question an answer is for is known only once it is
+    read, so the guess is the socket's: the batch gives each kind of question its own.
+
     Opening raises OSError (no route, no IPv6); so does nothing else: a failure to send or
     to hear is told to the sink, for the questions it concerns."""
 
     def __init__(
-        self, sink: AnswerSink, server: NameServer, loop: asyncio.AbstractEventLoop
+        self,
+        sink: AnswerSink,
+        server: NameServer,
+        loop: asyncio.AbstractEventLoop,
+        expect: Expect = Expect.NOTHING,
     ) -> None:
         self.sink = sink
         self.server = server
         self.pending: dict[int, Question] = {}
+        self._whole_first = expect is Expect.RECORDS
+        self._learns = expect is Expect.LIKE_LAST
         self._loop = loop
         self._unsent: deque[tuple[bytes, int, Question]] = deque()
         family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
@@ -173,15 +190,25 @@ class ServerChannel:
         import dns.exception
         import dns.message
 
+        whole = self._whole_first
         try:
-            head = dns.message.from_wire(data, question_only=True)
+            head = dns.message.from_wire(data, question_only=not whole)
         except (dns.exception.DNSException, ValueError):
-            return  # junk is not an answer; the question waits for the real one
+            if not whole:
+                return  # junk is not an answer; the question waits for the real one
+            # What is broken may lie past the question: the sink says what, to its question.
+            whole = False
+            try:
+                head = dns.message.from_wire(data, question_only=True)
+            except (dns.exception.DNSException, ValueError):
+                return
         question = self.pending.get(head.id)
         if question is None or not answers_question(head, question.name, question.rdtype_number):
             return
         del self.pending[head.id]
-        self.sink.answered(question, head, data)
+        if self._learns:
+            self._whole_first = head.rcode() == 0  # NOERROR: the next one likely has records
+        self.sink.answered(question, head, data, whole)
 
     def _failed(self, question: Question, error: OSError) -> None:
         self.forget(question)

@@ -6,14 +6,13 @@ dnspython: a check with ``--server`` and an IP address looks no name up (issue 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from smtp_tui.core.addresses import InputError
+from smtp_tui.core.record import frozen_record
 
 DEFAULT_DNS_TIMEOUT = 5.0
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ResolverChoice:
     """Which resolver to ask: the system's (``server`` None) or one given address and port."""
 

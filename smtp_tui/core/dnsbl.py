@@ -20,11 +20,11 @@ import functools
 import ipaddress
 import time
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.dns import DnsError
 from smtp_tui.core.dns_batch import MAX_IN_FLIGHT, DnsBatch, Reply, reply_texts
+from smtp_tui.core.dns_reply import Expect
 from smtp_tui.core.dnsbl_catalogue import Zone
 from smtp_tui.core.dnsbl_results import (
     LOOPBACK,
@@ -44,6 +44,7 @@ from smtp_tui.core.dnsbl_target import (
     reversed_nibbles,
     zones_for,
 )
+from smtp_tui.core.record import replace
 from smtp_tui.core.sanitize import sanitize_text
 
 if TYPE_CHECKING:
@@ -75,11 +76,17 @@ class DnsblChecker:
         self._self_tests: dict[tuple[str, str], asyncio.Future[ZoneAnswer]] = {}
         self.queries = 0
 
-    def _ask(self, label: str, zone: str, rdtype: str = "A") -> asyncio.Future[Reply]:
-        """``label.zone.`` sent now; the answer arrives in the future."""
+    def _ask(
+        self, label: str, zone: str, rdtype: str = "A", expect: Expect = Expect.LIKE_LAST
+    ) -> asyncio.Future[Reply]:
+        """``label.zone.`` sent now; the answer arrives in the future.
+
+        A self-test point's answer is known in advance (``expect``); a target's is read as
+        the last one was: a sweep's answers are mostly alike (listed nowhere, or, for an
+        address on many lists, listed on most)."""
         self.queries += 1
         name = _relative_name(label).concatenate(_zone_name(zone))
-        return self.batch.ask(name, rdtype, shown=f"{label}.{zone}.")
+        return self.batch.ask(name, rdtype, shown=f"{label}.{zone}.", expect=expect)
 
     def self_test(self, zone: Zone, family: str) -> asyncio.Future[ZoneAnswer]:
         """RFC 5782 §5, once per zone and family for this checker (one run, one resolver).
@@ -95,8 +102,10 @@ class DnsblChecker:
                 positive, negative = "2.0.0.127", "1.0.0.127"
             # Without a test entry only the negative point can be tested; silence stays
             # unverified.
-            listed = self._ask(positive, zone.zone) if zone.test_entry else None
-            clean = self._ask(negative, zone.zone)
+            listed = (
+                self._ask(positive, zone.zone, expect=Expect.RECORDS) if zone.test_entry else None
+            )
+            clean = self._ask(negative, zone.zone, expect=Expect.NOTHING)
             self._self_tests[key] = asyncio.ensure_future(
                 self._judge_self_test(zone, family, positive, negative, listed, clean)
             )

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from smtp_tui.core.record import field, frozen_record, replace
 
 REFUSAL_RANGE = ipaddress.ip_network("127.255.255.0/24")
 POLICY_WORDS = ("policy", "pbl", "dyna", "noptr", "generic rdns", "no rdns", "neighbourhood")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Zone:
     """One DNS list and how to read its answers."""
 
@@ -90,7 +91,7 @@ def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     return ipaddress.ip_network(cidr)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DeadZone:
     zone: str
     since: str

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter
-from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 
 from smtp_tui.core.dns import DnsError, DnsFailure
 from smtp_tui.core.dnsbl_catalogue import Zone
+from smtp_tui.core.record import field, frozen_record, mutable_record
 from smtp_tui.core.shown_status import ShownStatus
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
@@ -33,7 +34,7 @@ class BlStatus(ShownStatus):
         return self not in (BlStatus.LISTED, BlStatus.NOT_LISTED)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ZoneResult:
     zone: Zone
     target: str
@@ -61,7 +62,7 @@ class ZoneResult:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ZoneAnswer:
     """What one answer from a zone means, before the self-test is taken into account."""
 
@@ -94,10 +95,10 @@ def read_answer(zone: Zone, found: list[str] | DnsError) -> ZoneAnswer:
 def classify_codes(zone: Zone, codes: list[str]) -> ZoneAnswer:
     """What a set of A records from ``zone`` means. A refusal anywhere in the set wins."""
     # DNS gives a set; show it in order. Each code is read as an address once.
-    addresses = sorted(((ipaddress.ip_address(code), code) for code in codes), key=itemgetter(0))
-    codes = [code for _, code in addresses]
-    for address, code in addresses:
-        if address not in LOOPBACK:
+    addresses = sorted(((*_code_address(code), code) for code in codes), key=itemgetter(0))
+    codes = [code for _, _, code in addresses]
+    for address, in_loopback, code in addresses:
+        if not in_loopback:
             return ZoneAnswer(
                 BlStatus.REFUSED,
                 tuple(codes),
@@ -113,7 +114,15 @@ def classify_codes(zone: Zone, codes: list[str]) -> ZoneAnswer:
     return ZoneAnswer(BlStatus.LISTED, tuple(codes), meanings)
 
 
-@dataclass
+@lru_cache(maxsize=256)
+def _code_address(code: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, bool]:
+    """A code as an address, and whether it is in 127.0.0.0/8: a sweep reads the same few
+    codes (127.0.0.2 ...) from every list, so each is read once."""
+    address = ipaddress.ip_address(code)
+    return address, address in LOOPBACK
+
+
+@mutable_record
 class SweepSummary:
     results: list[ZoneResult] = field(default_factory=list)
 

@@ -7,17 +7,17 @@ error (issue 13), and addresses no public list would ever list get a warning.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
 from smtp_tui.core.addresses import InputError, parse_domain
 from smtp_tui.core.dnsbl_catalogue import Zone
+from smtp_tui.core.record import frozen_record
 
 
 class TargetError(InputError):
     """A blacklist target that is neither an IP address nor a usable domain."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Target:
     """What is looked up: an address (IPv4 or IPv6) or a domain, and its query label."""
 

@@ -6,8 +6,7 @@ so verdict tests build an :class:`Evidence` by hand and need no sockets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from smtp_tui.core.record import field, frozen_record
 from smtp_tui.core.steps import Step, StepOutcome
 
 TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
     from smtp_tui.core.smtp_errors import SmtpError
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SenderFindings:
     """What the sending-side checks learned (blacklists, reverse DNS), as verdict evidence."""
 
@@ -27,7 +26,7 @@ class SenderFindings:
     claims: tuple[str, ...] = ()  # a server's "[IP] blocked using LIST", checked with LIST
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ConnectFailure:
     """One connection attempt that did not get a greeting."""
 
@@ -36,7 +35,7 @@ class ConnectFailure:
     error: SmtpError
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Evidence:
     """What the verdict judges: the steps' outcomes and the facts around them."""
 

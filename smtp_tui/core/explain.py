@@ -16,7 +16,6 @@ own meaning is still shown. Only a bounded prefix of the text is read (``MAX_EXP
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from smtp_tui.core.explain_data import (
     category_defaults,
@@ -45,6 +44,7 @@ from smtp_tui.core.explain_line import (
 from smtp_tui.core.explain_match import text_matches
 from smtp_tui.core.explain_stage import stage_reading
 from smtp_tui.core.explain_subject import subject_side
+from smtp_tui.core.record import field, frozen_record
 from smtp_tui.core.replies import Reply
 
 __all__ = [
@@ -72,7 +72,7 @@ CATEGORIES = tuple(category.value for category in Category)
 SIDES = tuple(side.value for side in Side)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Decision:
     """Which part of the reply decided, for a screen ("Decided by: Microsoft 365 text 5.7.606").
 
@@ -97,7 +97,7 @@ _UNNAMED_RULES = (*_CODE_DECISIONS, DecidedBy.KEYWORDS)  # their rule is the lab
 _NOTHING = Decision(DecidedBy.NOTHING, "none", "nothing smtp-tui recognizes")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Explanation:
     """A reply explained. ``code``/``enhanced`` are None when the input had none."""
 
@@ -149,7 +149,7 @@ class Explanation:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Evidence:
     tier: Tier
     entry: Entry

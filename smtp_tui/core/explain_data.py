@@ -14,16 +14,16 @@ import io
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
 from smtp_tui.core.explain_kinds import TEXT_TIERS, Category, Entry, KnownText, Side
+from smtp_tui.core.record import frozen_record
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CategoryDefaults:
     side: Side
     next_steps: tuple[str, ...]

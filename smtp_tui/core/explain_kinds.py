@@ -7,8 +7,9 @@ names are re-exported by ``smtp_tui.core.explain``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+
+from smtp_tui.core.record import frozen_record
 
 
 class Category(StrEnum):
@@ -111,7 +112,7 @@ DECIDED_BY_TIER = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Entry:
     """One meaning from a table: a code's row or a known text's entry."""
 
@@ -122,7 +123,7 @@ class Entry:
     generic: bool = False  # a code too broad to decide alone (5.7.1, 550 ...)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class KnownText:
     """A rejection text learned from a provider's documentation or an MTA's source."""
 

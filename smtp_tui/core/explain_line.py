@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from smtp_tui.core.explain_kinds import Stage
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import is_unsafe_char
 
 MAX_EXPLAINED_CHARS = 4096
@@ -109,7 +109,7 @@ def find_stage(text: str) -> Stage | None:
     return _STAGE_WORDS.get(words)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PastedReply:
     """What was found in a pasted line: its codes (None when absent) and its words, on one
     bounded, printable line."""

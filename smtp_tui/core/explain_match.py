@@ -15,14 +15,14 @@ words they are made of.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from smtp_tui.core.explain_data import known_texts
 from smtp_tui.core.explain_kinds import KnownText, Tier
+from smtp_tui.core.record import frozen_record
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TextMatch:
     known: KnownText
     words: str  # the words of the reply that matched, as written

@@ -16,16 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from smtp_tui.core.explain_data import data_text
 from smtp_tui.core.explain_kinds import Side
+from smtp_tui.core.record import frozen_record
 
 _POSTFIX_PREFIX = re.compile(r"\b(?:recipient|sender) address rejected\s*:", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SubjectNouns:
     side: Side
     pattern: re.Pattern[str]

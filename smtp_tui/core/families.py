@@ -12,7 +12,6 @@ runs themselves (plain mode) hand the finished runs to :func:`compare_runs`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from functools import partial
 
 from smtp_tui.core.connection import AddressFamily
@@ -25,6 +24,7 @@ from smtp_tui.core.family_identity import (
 )
 from smtp_tui.core.flow import AUTOMATIC, GuidedRun
 from smtp_tui.core.options import SessionOptions
+from smtp_tui.core.record import replace
 from smtp_tui.core.steps import Step, StepStatus
 from smtp_tui.core.transcript import TranscriptEvent
 

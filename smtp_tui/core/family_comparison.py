@@ -6,8 +6,6 @@ Split from :mod:`smtp_tui.core.families`, which runs the two dialogues.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from smtp_tui.core.connection import AddressFamily, HostUnreachable
 from smtp_tui.core.dns import DnsError
 from smtp_tui.core.evidence import Evidence
@@ -20,6 +18,7 @@ from smtp_tui.core.family_identity import (
     ip_version,
 )
 from smtp_tui.core.flow import GuidedRun
+from smtp_tui.core.record import frozen_record, replace
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import Step, StepStatus
 from smtp_tui.core.verdict import Verdict, judge
@@ -37,7 +36,7 @@ _KINDS_FOR_CATEGORY = {
 # --- one family's result --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FamilyResult:
     """How the dialogue went over one family."""
 
@@ -170,7 +169,7 @@ def _untested(run: GuidedRun, evidence: Evidence, failed: Step | None) -> str | 
 # --- the comparison -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FamilyComparison:
     """Both families' results, and the verdict: the difference between them (if any)."""
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import InputError, parse_domain
 from smtp_tui.core.connection import AddressFamily
 from smtp_tui.core.dns import DnsError, make_resolver
 from smtp_tui.core.options import SessionOptions, effective_helo, effective_sender
+from smtp_tui.core.record import frozen_record, replace
 from smtp_tui.core.reverse_dns import ReverseDns
 from smtp_tui.core.sender_report import SPF_BAD, SenderInput, check_sender
 from smtp_tui.core.spf import SpfCheck
@@ -42,7 +42,7 @@ def ip_version(text: str) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class IdentityProblem:
     """One thing a receiver holds against the sending address of one family."""
 
@@ -50,7 +50,7 @@ class IdentityProblem:
     text: str  # "your IPv6 address ::1 has no PTR"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FamilyIdentity:
     """The sending address of one family and what receivers see of it."""
 

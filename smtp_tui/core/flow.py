@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Callable
-from dataclasses import replace
 
 from smtp_tui import __version__
 from smtp_tui.core.addresses import InputError
 from smtp_tui.core.commands import command_verb
 from smtp_tui.core.dns_errors import DnsError
-from smtp_tui.core.evidence import Evidence, SenderFindings, snapshot
 from smtp_tui.core.flow_choices import (
     AUTOMATIC,
     OFFER,
@@ -30,7 +27,7 @@ from smtp_tui.core.flow_choices import (
     starts_without_dns,
     wants_sender_check,
 )
-from smtp_tui.core.flow_next import NextSteps
+from smtp_tui.core.flow_findings import RunFindings
 from smtp_tui.core.journal import Journal, open_journal
 from smtp_tui.core.loopless import cancellations, on_a_loop
 from smtp_tui.core.options import (
@@ -40,12 +37,12 @@ from smtp_tui.core.options import (
     parse_server,
     with_lab,
 )
+from smtp_tui.core.record import replace
 from smtp_tui.core.sending_side import SendingSide
 from smtp_tui.core.session import TestSession
 from smtp_tui.core.smtp_errors import SmtpError
 from smtp_tui.core.steps import Step, StepBook, StepOutcome, StepStatus
 from smtp_tui.core.transcript import Transcript, TranscriptMeta
-from smtp_tui.core.verdict import Verdict, judge
 
 # Re-exported: the front ends and the tests import the choices from here.
 __all__ = [
@@ -70,17 +67,15 @@ if TYPE_CHECKING:
     import dns.asyncresolver
 
     from smtp_tui.core.bounce import BouncedRecipient
-    from smtp_tui.core.dnsbl import ZoneResult
     from smtp_tui.core.dnsbl_catalogue import Zone
     from smtp_tui.core.options import LabPorts
     from smtp_tui.core.policy_report import PolicyReport
-    from smtp_tui.core.sender import PublicAddress, SenderReport
 
 
 _MAX_ATTEMPTS = 16  # addresses tried in one fail-over: an MX set can be long
 
 
-class GuidedRun(NextSteps):
+class GuidedRun(RunFindings):
     """One guided session: the steps in order, the choices around them, and the verdict.
     (What each input starts with comes from :class:`~smtp_tui.core.flow_inputs.RunInputs`.)"""
 
@@ -182,118 +177,6 @@ class GuidedRun(NextSteps):
     def book(self) -> StepBook:
         assert self.session is not None
         return self.session.book
-
-    # --- the sending side ------------------------------------------------------------------
-
-    @property
-    def wants_sender_check(self) -> bool:
-        """The sending IP is checked when it is known, or when the policy may discover it."""
-        return wants_sender_check(self.options, self.policy)
-
-    async def sending_address(self) -> PublicAddress:
-        """--ip or the config's, else found through DNS (DiscoveryFailed if not)."""
-        return await self.sending.address(self.options)
-
-    async def check_sender(
-        self,
-        address: PublicAddress,
-        on_result: Callable[[ZoneResult], None] | None = None,
-    ) -> SenderReport:
-        """The sending side as receivers check it (see :class:`SendingSide`)."""
-        assert self.session is not None
-        report, problem = await self.sending.check(
-            self.options, self.session.resolver, address, on_result
-        )
-        if problem:
-            self.transcript.warning(problem)
-        return report
-
-    def findings(self) -> SenderFindings:
-        return self.sending.findings()
-
-    # --- the verdict -----------------------------------------------------------------------
-
-    def evidence(self) -> Evidence | None:
-        if self.session is None:
-            return None
-        report = self.policy_report
-        blocked = report.summary if report is not None and report.blocked else None
-        return snapshot(self.session, self.findings(), blocked)
-
-    def verdict(self) -> Verdict | None:
-        """Whose fault is it, as things stand (None before the session exists). When a
-        bounce is being re-tested, the verdict compares the re-test with the bounce."""
-        evidence = self.evidence()
-        if evidence is None:
-            return None
-        if self.bounced is not None and self.decided:
-            from smtp_tui.core.retest import compare
-
-            local = self.session.connection.local if self.session else None
-            this_host = local[0] if local else socket.gethostname()
-            helo_name = effective_helo(self.options)
-            return compare(self.bounced, evidence, this_host=this_host, helo=helo_name).verdict
-        return judge(evidence)
-
-    # --- a bounce, re-tested -----------------------------------------------------------------
-
-    async def start_from_bounce(self, bounced: BouncedRecipient, sender: str | None) -> None:
-        """Pre-fill the wizard from a bounced recipient: its address, the original sender,
-        the host that refused (else the MX); the step that failed is marked."""
-        from smtp_tui.core.retest import plan_retest
-
-        plan = plan_retest(bounced, sender, with_data=False)
-        if self.session is not None:
-            with contextlib.suppress(Exception):
-                await self.session.close()
-        self.options = replace(
-            self.options,
-            target=plan.recipient,
-            rcpt_to=None,
-            mail_from=self.options.mail_from or plan.sender,
-            server=plan.server,
-        )
-        self.bounced = bounced
-        self.last_text.clear()
-        self.offers.clear()
-        self.chosen_host = None
-        self.stage = Step.MX
-        self.transcript.info(
-            f"Re-testing the bounce for {plan.recipient}: it failed at {plan.step.title}."
-        )
-        problem = self.open()
-        if problem:
-            self.transcript.error(problem)
-            return
-        self.book.marked = plan.step
-
-    # --- the destination's transport policy ------------------------------------------------
-
-    def policy_standing(self, host: str | None) -> list[str]:
-        """How ``host``'s certificate stands against what its domain publishes (MTA-STS,
-        DANE), for the STARTTLS step; empty until the policy check has run."""
-        from smtp_tui.core.policy_standing import standing_lines
-
-        return standing_lines(self.policy_report, host)
-
-    async def check_policy(self) -> PolicyReport | None:
-        """MTA-STS, DANE and TLS-RPT of the domain, against what its MX hosts present."""
-        session = self.session
-        if session is None or session.domain is None:
-            return None
-        from smtp_tui.core.dns import make_resolver
-        from smtp_tui.core.policy import PolicySettings, check_policy
-
-        resolver = make_resolver(self.options.resolver, timeout=self.options.dns_timeout)
-        settings = PolicySettings(
-            port=self.options.port,
-            https_port=self.https_port,
-            cafile=self.options.tls_cafile,
-            helo=effective_helo(self.options),
-            timeouts=self.options.timeouts,
-        )
-        self.policy_report = await check_policy(session.domain, resolver, settings)
-        return self.policy_report
 
     @property
     def finished(self) -> bool:

@@ -8,12 +8,12 @@ run it on a blocking socket (issue 15); :func:`parse_host_port` reads step 2's i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from smtp_tui.core.addresses import InputError, is_ip_address
 from smtp_tui.core.numbers import NumberError, parse_port
 from smtp_tui.core.options import SessionOptions, parse_server
+from smtp_tui.core.record import frozen_record
 
 
 class Offer(Enum):
@@ -27,7 +27,7 @@ class Offer(Enum):
     DATA = "test-message"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FlowPolicy:
     """Where the front ends differ: do a thing by itself, or offer it."""
 

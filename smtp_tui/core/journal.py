@@ -25,9 +25,9 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.transcript import ArchivedLines, Transcript, TranscriptEvent
 
 TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
@@ -182,7 +182,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class JournalFailure:
     """Why the journal stopped: what it was doing, the file, and the system's words."""
 

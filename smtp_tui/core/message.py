@@ -4,11 +4,12 @@ dot-stuffed and terminated for SMTP, with no bare CR or LF anywhere."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
+
+from smtp_tui.core.record import frozen_record
 
 # 7-bit: a non-ASCII body is sent quoted-printable, so no 8BITMIME is needed.
 _POLICY = SMTP.clone(cte_type="7bit")
@@ -27,7 +28,7 @@ _QUEUE_ID = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TestMessage:
     """What goes after the 354: the lines shown in the transcript and the bytes sent."""
 

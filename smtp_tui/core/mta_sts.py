@@ -15,12 +15,12 @@ import asyncio
 import contextlib
 import re
 import ssl
-from dataclasses import dataclass
 from enum import Enum
 
 import dns.asyncresolver
 
 from smtp_tui.core.dns import DnsError, DnsFailure, query, resolve_addresses
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.tls import name_matches
 
@@ -40,7 +40,7 @@ class StsMode(Enum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StsRecord:
     """The ``_mta-sts`` TXT record (sanitized text) and its id, or why it is not usable."""
 
@@ -49,7 +49,7 @@ class StsRecord:
     problem: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StsPolicy:
     mode: StsMode
     mx_patterns: tuple[str, ...]
@@ -206,7 +206,7 @@ def peer_names(ssl_object: ssl.SSLObject) -> tuple[str, ...]:
     return tuple(str(value) for kind, value in found if kind == "DNS")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PolicyHost:
     name: str
     addresses: tuple[str, ...]

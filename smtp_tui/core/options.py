@@ -7,7 +7,6 @@ the screen and in plain mode. Precedence: command line, then config file, then d
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, field, replace
 
 from smtp_tui.core.addresses import (
     InputError,
@@ -20,10 +19,11 @@ from smtp_tui.core.config import Config
 from smtp_tui.core.connect_settings import AddressFamily, Timeouts
 from smtp_tui.core.dns_choice import DEFAULT_DNS_TIMEOUT, ResolverChoice, parse_dns_server
 from smtp_tui.core.numbers import PORT_RANGE, NumberError, check_seconds, parse_port, shown
+from smtp_tui.core.record import field, frozen_record, replace
 from smtp_tui.exit_codes import QUIT_AFTER  # noqa: F401  (re-exported)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SessionOptions:
     target: str | None = None
     mail_from: str | None = None

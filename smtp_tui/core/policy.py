@@ -9,7 +9,6 @@ and TLSA -> STARTTLS; TXT and the policy host's address -> HTTPS), not their sum
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 import dns.asyncresolver
 import dns.flags
@@ -38,10 +37,11 @@ from smtp_tui.core.policy_report import (
     PolicyReport,
     StsMatch,
 )
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.tls_rpt import lookup_tls_rpt
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PolicySettings:
     """Where to reach things: the MX hosts' SMTP port, the policy host's HTTPS port, and an
     extra CA trusted for both (the practice lab's)."""
@@ -54,7 +54,7 @@ class PolicySettings:
     https_timeout: float = 10.0  # the whole policy fetch, per address of the policy host
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Answer:
     """A DNS answer's records as text, and what its header said about DNSSEC."""
 
@@ -64,7 +64,7 @@ class _Answer:
     canonical: str = ""  # the name at the end of any CNAME chain
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _MxFacts:
     """What was learnt of one MX before judging it against the policies."""
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import ssl
-from dataclasses import dataclass
 
 from cryptography import x509
 
 from smtp_tui.core.connection import SmtpConnection, SmtpError, Timeouts, TlsFailed
 from smtp_tui.core.dane import leaf_names, presented_chain
 from smtp_tui.core.mta_sts import TrustStore
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.tls import name_matches, opportunistic_context
 from smtp_tui.core.transcript import Transcript
@@ -26,7 +26,7 @@ from smtp_tui.core.transcript import Transcript
 PROBE_TIMEOUTS = Timeouts(connect=10.0, banner=30.0, command=30.0, quit=2.0)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AddressProbe:
     """What one address presented. ``starttls`` None: the dialogue did not get that far."""
 

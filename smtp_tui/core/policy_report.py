@@ -6,13 +6,13 @@ tab and the verdict read the same values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from smtp_tui.core.dane import DaneStatus, TlsaLookup
 from smtp_tui.core.mta_sts import StsPolicy, StsRecord
 from smtp_tui.core.policy_probe import AddressProbe
+from smtp_tui.core.record import field, frozen_record
 from smtp_tui.core.tls_rpt import TlsRptRecord
 
 
@@ -32,7 +32,7 @@ class DnssecView(Enum):
     NOT_VALIDATING = "resolver-does-not-validate"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AddressCheck:
     """One address of an MX, judged for both policies."""
 
@@ -60,7 +60,7 @@ def _worst(values: list[bool | None]) -> bool | None:
     return True
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MxCheck:
     """One MX host: its addresses' checks and its TLSA answer; per-MX values are the worst
     over its addresses (an MX is only as good as its worst address)."""
@@ -113,7 +113,7 @@ class MxCheck:
         }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PolicyReport:
     """The whole check of one domain."""
 

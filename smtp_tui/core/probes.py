@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 
 from smtp_tui.core.connection import (
     AddressFamily,
@@ -19,13 +18,14 @@ from smtp_tui.core.connection import (
     SmtpError,
     Timeouts,
 )
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.tls import opportunistic_context
 from smtp_tui.core.transcript import Transcript
 
 PROBE_TIMEOUT = 8.0
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PortProbe:
     port: int
     answered: bool

@@ -17,8 +17,8 @@ reply's kept ones, so that a journal can hold all of a 100,000-line flood while 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import is_printable_ascii_lines, sanitize_bytes, sanitize_text
 
 MAX_LINE_BYTES = 4096
@@ -33,7 +33,7 @@ _CODE = re.compile(rb"^([2-5][0-5][0-9])")
 _ENHANCED = re.compile(r"^([245])\.([0-9]{1,3})\.([0-9]{1,3})(?=\s|$)")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Reply:
     """One complete server reply.
 
@@ -71,7 +71,7 @@ class Reply:
         return shown
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ProtocolError:
     """Something the server sent that is not a valid reply."""
 
@@ -82,7 +82,7 @@ class ProtocolError:
 ParserEvent = Reply | ProtocolError
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ArrivedLines:
     """Received lines, sanitized, as the server wrote them (``"250-SIZE 1000"``).
 

@@ -7,12 +7,12 @@ from the bounced recipient and a frozen snapshot of the re-test's evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from smtp_tui.core.bounce import BouncedRecipient
 from smtp_tui.core.evidence import Evidence
 from smtp_tui.core.explain import explain_text
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.steps import Step, StepOutcome
 from smtp_tui.core.verdict import Verdict, excerpt, judge
 
@@ -43,7 +43,7 @@ class Comparison(Enum):
     DIFFERENT = "different"  # it now refuses differently
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RetestPlan:
     """What to re-test: the recipient, the sender, the host, and the step to reach."""
 
@@ -82,7 +82,7 @@ def plan_retest(recipient: BouncedRecipient, sender: str | None, *, with_data: b
     return RetestPlan(recipient.recipient, sender, remote_host(recipient.remote_mta), step)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RetestResult:
     comparison: Comparison
     verdict: Verdict

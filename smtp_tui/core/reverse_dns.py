@@ -11,13 +11,13 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.dns import DnsError, DnsFailure
 from smtp_tui.core.dns_batch import DnsBatch, Reply
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 
 # dnspython is imported where a question is asked, so importing this module costs none.
@@ -28,7 +28,7 @@ MAX_PTR_NAMES = 10  # the same cap RFC 7208 §5.5 puts on PTR names; more is abu
 ABSENT = (DnsFailure.NXDOMAIN, DnsFailure.NO_ANSWER)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ReverseDns:
     """What reverse DNS says about one address. ``None`` in a verdict field means unknown."""
 
@@ -200,7 +200,7 @@ def _forward(reply: Reply) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]
 # ------------------------------------------------------------------ generic naming
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GenericNaming:
     """Words that mark dynamic or residential PTR names (from sender_requirements.toml)."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.dns import (
@@ -27,6 +26,7 @@ from smtp_tui.core.dns_batch import DnsBatch
 from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, Target, ZoneResult, zones_for
 from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
 from smtp_tui.core.dnsbl_catalogue import Zone
+from smtp_tui.core.record import frozen_record, mutable_record
 from smtp_tui.core.reverse_dns import ReverseDns, check_reverse_dns
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.spf_syntax import is_spf_record
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import dns.asyncresolver
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DiscoveryProvider:
     """A name that, asked directly of ``server``, answers with the asker's own address."""
 
@@ -52,7 +52,7 @@ DEFAULT_PROVIDERS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PublicAddress:
     address: str
     source: str  # "--ip", "config", or "DNS (OpenDNS)" ...
@@ -113,7 +113,7 @@ async def discover_public_ip(
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class IdentityReport:
     address: str
     ptr_names: tuple[str, ...]
@@ -175,7 +175,7 @@ async def spf_record(resolver: dns.asyncresolver.Resolver | DnsBatch, domain: st
     return None
 
 
-@dataclass
+@mutable_record
 class SenderReport:
     """Everything learned about the sending side: its IP on the lists and in reverse DNS, and
     the MAIL FROM domain on the domain lists with its SPF record."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import dns.asyncresolver
 
@@ -20,6 +19,7 @@ from smtp_tui.core.dmarc import DmarcCheck, check_dmarc, with_spf_alignment
 from smtp_tui.core.dnsbl import BlStatus, DnsblChecker, SweepSummary, ZoneResult, zones_for
 from smtp_tui.core.dnsbl import parse_target as parse_blacklist_target
 from smtp_tui.core.dnsbl_catalogue import Zone
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.reverse_dns import ReverseDns, check_reverse_dns, normalized_address
 from smtp_tui.core.sender_requirements import (
     SPF_REFUSED,
@@ -32,7 +32,7 @@ from smtp_tui.core.spf import SpfCheck, SpfLookups, SpfResult, check_spf
 SPF_BAD = SPF_REFUSED  # SPF results for the MAIL FROM domain held against the sender
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SenderInput:
     """What the report is about. ``mail_from`` is an address (``user@domain``) or a bare
     domain; its domain is also taken as the From domain for DMARC."""
@@ -77,14 +77,14 @@ def _address(text: str) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SpfPerIp:
     ip: str
     mail_from: SpfCheck | None
     helo: SpfCheck | None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SendingSideReport:
     given: SenderInput
     blacklists: tuple[ZoneResult, ...]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from smtp_tui.core.dmarc import DmarcCheck
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.reverse_dns import ReverseDns
 from smtp_tui.core.shown_status import ShownStatus
 from smtp_tui.core.spf import SpfCheck, SpfResult
@@ -29,7 +29,7 @@ class ItemStatus(ShownStatus):
     NOT_CHECKABLE = ("not-checkable", "-")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Requirement:
     requirement_id: str
     item: str
@@ -42,7 +42,7 @@ class Requirement:
         return " | ".join(self.sources)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ChecklistItem:
     requirement: Requirement
     status: ItemStatus

@@ -9,10 +9,10 @@ side pays nothing for it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from smtp_tui.core.evidence import SenderFindings
 from smtp_tui.core.options import SessionOptions, effective_helo, effective_sender, sender_domain
+from smtp_tui.core.record import replace
 
 TYPE_CHECKING = False  # as typing's, without importing typing (issue 15)
 if TYPE_CHECKING:

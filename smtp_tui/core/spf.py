@@ -17,13 +17,13 @@ import asyncio
 import contextlib
 import ipaddress
 import re
-from dataclasses import dataclass
 from enum import Enum
 
 import dns.asyncresolver
 import dns.reversename
 
 from smtp_tui.core.dns import DnsError, DnsFailure
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.spf_lookups import Found, SpfLookups
 from smtp_tui.core.spf_syntax import (
@@ -57,7 +57,7 @@ class SpfResult(Enum):
     TEMPERROR = "temperror"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SpfCheck:
     """The outcome of check_host() for one identity (the MAIL FROM domain or the HELO name)."""
 
@@ -99,7 +99,7 @@ class _TempError(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Decision:
     result: SpfResult
     path: tuple[str, ...] = ()

@@ -11,17 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
 from typing import Any
 
 import dns.asyncresolver
 
 from smtp_tui.core.dns import DnsError, query
+from smtp_tui.core.record import field, mutable_record
 
 Found = list[str] | DnsError
 
 
-@dataclass
+@mutable_record
 class SpfLookups:
     """The DNS answers of one report's SPF checks, shared so that MAIL FROM and HELO checks
     (and prefetching) never ask the same question twice."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipaddress
 import re
 import urllib.parse
-from dataclasses import dataclass
+
+from smtp_tui.core.record import frozen_record
 
 MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"})
 DNS_MECHANISMS = frozenset({"include", "a", "mx", "ptr", "exists"})  # count toward the 10
@@ -27,7 +28,7 @@ class SpfSyntaxError(ValueError):
     """The record breaks RFC 7208's grammar; the message says where."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Term:
     """One directive: qualifier, mechanism name, its argument and CIDR lengths."""
 
@@ -43,7 +44,7 @@ class Term:
         return QUALIFIERS[self.qualifier]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SpfRecord:
     text: str
     terms: tuple[Term, ...]
@@ -163,7 +164,7 @@ def check_domain_spec(spec: str, token: str) -> None:
         raise SpfSyntaxError(f"{token!r}: {spec!r} is not a domain name")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MacroContext:
     """What macros expand to (RFC 7208 §7.3) for one check."""
 

@@ -7,9 +7,9 @@ outcome was; :class:`StepOutcome` is the one result type every step returns. No 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from smtp_tui.core.record import field, frozen_record, mutable_record, replace
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.shown_status import ShownStatus
 
@@ -85,7 +85,7 @@ class StepStatus(ShownStatus):
         return self in (StepStatus.PASSED, StepStatus.WARNING)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StepOutcome:
     """What one step did: its status, a one-line summary, the reply when there was one, and
     what the optional steps add (a certificate report, a queue id)."""
@@ -123,7 +123,7 @@ def _fresh() -> dict[Step, StepOutcome]:
     return {step: StepOutcome(step) for step in Step}
 
 
-@dataclass
+@mutable_record
 class StepBook:
     """Where the steps stand. Pure bookkeeping: no I/O.
 

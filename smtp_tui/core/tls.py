@@ -10,13 +10,13 @@ from __future__ import annotations
 import ssl
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 
 EXPIRY_WARNING = timedelta(days=30)
@@ -84,7 +84,7 @@ def name_matches(pattern: str, host: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CertificateReport:
     """What could be read from the server's certificate, and what could not (``problems``).
 
@@ -251,7 +251,7 @@ def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
     return found
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RawNames:
     """The subject's and issuer's common names as read by hand ("" when unreadable)."""
 

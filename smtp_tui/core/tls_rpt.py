@@ -7,17 +7,17 @@ Senders that honour MTA-STS or DANE send daily reports of the failures they saw 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import dns.asyncresolver
 
 from smtp_tui.core.dns import DnsError, DnsFailure, query
+from smtp_tui.core.record import frozen_record
 from smtp_tui.core.sanitize import sanitize_text
 
 _VERSION = re.compile(r"^v\s*=\s*TLSRPTv1\s*(;|$)")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TlsRptRecord:
     """The record's text (sanitized), its report addresses, or why it is not usable."""
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
+from smtp_tui.core.record import field, frozen_record, mutable_record
 from smtp_tui.core.sanitize import is_printable_ascii, sanitize_text
 
 
@@ -46,7 +46,7 @@ def marker_for(kind: EventKind, *, tls: bool = False) -> str:
     return _MARKERS[kind]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TranscriptEvent:
     """One line of the transcript."""
 
@@ -65,7 +65,7 @@ class TranscriptEvent:
         return f"{stamp}{self.marker}{self.text}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ArchivedLines:
     """Lines that arrived together and are kept only by archive listeners (the journal)."""
 
@@ -79,7 +79,7 @@ class ArchivedLines:
         return marker_for(self.kind, tls=self.tls)
 
 
-@dataclass
+@mutable_record
 class TranscriptMeta:
     """What a ticket reader needs to know about where and how the session ran."""
 

@@ -3,7 +3,7 @@ words it is shown in (text, Markdown, JSON)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from smtp_tui.core.record import field, frozen_record
 
 # Evidence quoted from a server is cut here: a reply may be 1,000 lines of 4 KiB.
 EVIDENCE_LIMIT = 300
@@ -23,7 +23,7 @@ def excerpt(text: str, limit: int = EVIDENCE_LIMIT) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters left out)"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Verdict:
     verdict: str
     side: str

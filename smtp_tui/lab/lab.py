@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import shutil
 import ssl
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from smtp_tui.core.record import frozen_record
 from smtp_tui.lab.blackhole import Blackhole
 from smtp_tui.lab.dns_server import LabDnsServer
 from smtp_tui.lab.dnssec import sign_zone
@@ -30,7 +30,7 @@ ROLES = ("smtp", "submission", "smtps")
 ALL_SCENARIOS = SCENARIOS + DUAL_STACK_SCENARIOS
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LabInfo:
     """Where the lab listens, and the values a demo session starts with."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from smtp_tui.core.record import mutable_record
 
 
 class TarpitProtocol(asyncio.Protocol):
@@ -272,7 +273,7 @@ class HostileCertificateTls(RuleBreakingSmtp):
         return True
 
 
-@dataclass
+@mutable_record
 class ReplyProgress:
     """How far :class:`HugeReply` has got, for tests and the benchmark; with ``hold_at`` set
     it stops after that many lines until ``release`` is set (a test's way to look at the

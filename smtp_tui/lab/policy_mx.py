@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from smtp_tui.core.record import frozen_record
 from smtp_tui.lab.smtp_server import LabHandler, smtp_factory
 from smtp_tui.lab.tls import LabCertificates, self_signed, write_pair
 
@@ -54,7 +54,7 @@ POLICY_HOST_NAMES = tuple(
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PolicyMx:
     """One lab MX address: its name, what it shows, and its TLS context (None: no STARTTLS)."""
 
@@ -68,7 +68,7 @@ class PolicyMx:
         return lambda: smtp_factory(handler, tls_context=self.tls)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PolicyWorld:
     hosts: tuple[PolicyMx, ...]
     tlsa: tuple[tuple[str, str], ...]  # (owner name, "usage selector type data")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from smtp_tui.core.record import field, frozen_record
 from smtp_tui.lab.hostile_certificates import HostileCertificate, hostile_server_context
 from smtp_tui.lab.misbehaving import (
     FloodProtocol,
@@ -48,7 +48,7 @@ StreamHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], object]
 Listener = Callable[[LabCertificates], ProtocolFactory | StreamHandler]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Scenario:
     """One lab host: its address, name, what it shows, and its servers by port role."""
 

@@ -7,7 +7,6 @@ import datetime
 import ipaddress
 import ssl
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
@@ -15,10 +14,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from smtp_tui.core.record import field, frozen_record
+
 TLS_NAMES = ("mx.tls.test", "mx.portblock.test")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LabCertificates:
     ca_file: Path
     cert_file: Path
@@ -41,7 +42,7 @@ def _name(common: str) -> x509.Name:
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LabAuthority:
     """The lab CA, kept in memory while the lab runs, so the lab can issue more certificates."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.connection import AddressFamily
@@ -20,6 +19,7 @@ from smtp_tui.core.families import FAMILIES, FamilyComparison, compare_runs, fam
 from smtp_tui.core.family_identity import VERSIONS, ip_version
 from smtp_tui.core.flow import GuidedRun
 from smtp_tui.core.options import SessionOptions, with_lab
+from smtp_tui.core.record import replace
 from smtp_tui.core.transcript import TranscriptEvent, to_json_records
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.check import PlainFlags, run_check, run_entry

@@ -11,7 +11,6 @@ from __future__ import annotations
 import signal
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
 from types import FrameType
 
 from smtp_tui.core.addresses import InputError, parse_target
@@ -24,6 +23,7 @@ from smtp_tui.core.loopless import (
     run_loopless,
 )
 from smtp_tui.core.options import SessionOptions
+from smtp_tui.core.record import frozen_record, replace
 from smtp_tui.core.smtp_errors import SmtpError
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
 from smtp_tui.exit_codes import ExitCode
@@ -55,7 +55,7 @@ _FAILED = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PlainFlags:
     """What `smtp-tui check` does beyond the five steps."""
 

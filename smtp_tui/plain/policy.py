@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from smtp_tui.core.addresses import InputError, parse_domain
@@ -23,6 +22,7 @@ from smtp_tui.core.numbers import seconds_argument
 from smtp_tui.core.options import machine_fqdn
 from smtp_tui.core.policy import PolicySettings, check_policy
 from smtp_tui.core.policy_text import report_lines
+from smtp_tui.core.record import replace
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.output import PipeSafeOutput
 

@@ -8,7 +8,6 @@ import asyncio
 import json
 import socket
 import sys
-from dataclasses import replace
 
 from smtp_tui.core.bounce import read_bounce
 from smtp_tui.core.bounce_report import report_text
@@ -16,6 +15,7 @@ from smtp_tui.core.bounce_verdict import bounce_json
 from smtp_tui.core.evidence import snapshot
 from smtp_tui.core.flow import GuidedRun
 from smtp_tui.core.options import SessionOptions, effective_helo
+from smtp_tui.core.record import replace
 from smtp_tui.core.retest import RetestResult, compare, plan_retest
 from smtp_tui.exit_codes import ExitCode
 from smtp_tui.plain.bounce import BounceInputError, read_source

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
@@ -22,6 +23,8 @@ from smtp_tui.exit_codes import ExitCode
 from smtp_tui.ui.screens.first_frame import FirstFrameScreen
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     # Loaded after the first frame (see the module's docstring).
     from smtp_tui.core.flow import FlowPolicy, GuidedRun
     from smtp_tui.ui.screens.main import MainScreen
@@ -136,6 +139,18 @@ class SmtpTuiApp(App[int]):
 
         start_lab = self.start_lab if self._options.demo else None
         return self._with_width_class(MainScreen(self.guided, start_lab, self._bounce))
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, but on Linux and macOS the driver that survives a hang-up
+        (see terminal_driver.py)."""
+        driver = super().get_driver_class()
+        # Looked up, not imported: Textual loads it only where it is the choice (not Windows).
+        linux = sys.modules.get("textual.drivers.linux_driver")
+        if linux is not None and driver is linux.LinuxDriver:
+            from smtp_tui.ui.terminal_driver import HangupSafeDriver
+
+            return HangupSafeDriver
+        return driver
 
     def _with_width_class(self, screen: AnyScreen) -> AnyScreen:
         # The width class (-narrow, -medium, -wide) before the screen mounts: added on the

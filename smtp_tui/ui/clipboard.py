@@ -4,14 +4,15 @@ pyperclip (a local clipboard, where one exists), and say honestly what happened.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from textual.app import App
+
+from smtp_tui.core.record import frozen_record
 
 PYPERCLIP_TIMEOUT = 3.0
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CopyReport:
     local_ok: bool
     local_problem: str = ""

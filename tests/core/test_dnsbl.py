@@ -2,7 +2,6 @@
 
 import asyncio
 import ipaddress
-from dataclasses import replace
 
 import pytest
 
@@ -26,6 +25,7 @@ from smtp_tui.core.dnsbl_catalogue import (
     select_zones,
     zone_named,
 )
+from smtp_tui.core.record import replace
 from smtp_tui.lab.dnsbl_zones import (
     LAB_ZONES,
     LISTED_DOMAIN,

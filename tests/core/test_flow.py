@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from smtp_tui.core.connection import ConnectionRefusedByHost, ConnectTimedOut
@@ -11,6 +9,7 @@ from smtp_tui.core.evidence import ConnectFailure, Evidence, SenderFindings
 from smtp_tui.core.flow import AUTOMATIC, OFFER, GuidedRun, Offer, parse_host_port
 from smtp_tui.core.options import build_options, with_lab
 from smtp_tui.core.probes import PortProbe
+from smtp_tui.core.record import replace
 from smtp_tui.core.replies import Reply
 from smtp_tui.core.steps import Step, StepOutcome, StepStatus
 from smtp_tui.core.verdict import judge

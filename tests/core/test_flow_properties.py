@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from smtp_tui.core.connection import Timeouts
 from smtp_tui.core.flow import AUTOMATIC, OFFER, FlowPolicy, GuidedRun
 from smtp_tui.core.options import build_options
+from smtp_tui.core.record import frozen_record, replace
 from smtp_tui.core.steps import Step
 
 HANG_UP = b"<hang up>"  # stand-ins in a script: close the connection, or say nothing
@@ -47,7 +47,7 @@ def replies(draw: st.DrawFn) -> bytes:
     )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Action:
     """A user action: what the keys of the screen (or plain mode's loop) would do."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from smtp_tui.core.record import frozen_record
 
-@dataclass(frozen=True)
+
+@frozen_record
 class DemoBounce:
     """One demo bounce: its file, a title for the menu, the failed recipient, and what a
     re-test against the lab shows."""

@@ -9,7 +9,6 @@ a recipient returns a :class:`BounceChoice` (the wizard is pre-filled from it); 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -24,6 +23,7 @@ from textual.widgets.option_list import Option
 from smtp_tui.core.bounce import MAX_BOUNCE_BYTES, BouncedRecipient, BounceReport, read_bounce
 from smtp_tui.core.bounce_report import recipient_lines
 from smtp_tui.core.bounce_verdict import bounce_verdict
+from smtp_tui.core.record import frozen_record, replace
 from smtp_tui.core.sanitize import sanitize_text
 from smtp_tui.core.steps import STEP_FOR_VERB, Step
 from smtp_tui.core.verdict import excerpt, side_words
@@ -44,7 +44,7 @@ INSTRUCTION = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BounceChoice:
     """The recipient the user chose to re-test, and the bounce it came from."""
 
