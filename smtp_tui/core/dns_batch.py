@@ -61,8 +61,9 @@ class DnsBatch:
         self.resolver = resolver
         self.servers = name_servers(resolver)
         self.max_in_flight = max_in_flight
-        # Keyed by address and port: a tuple hashes in C, a NameServer record in Python, and
-        # the key is looked up for every question sent and every one answered.
+        # One socket per server and kind of expected answer (see Expect), keyed by a tuple:
+        # it hashes in C, a NameServer record in Python, and the key is looked up for every
+        # question sent and every one answered.
         self._sockets: dict[tuple[str, int, Expect], ServerChannel] = {}
         self._waiting: deque[Question] = deque()
         self._in_flight = 0
@@ -202,7 +203,7 @@ class DnsBatch:
     # -------------------------------------------------------------- answers and failures
 
     def answered(
-        self, question: Question, head: dns.message.Message, wire: bytes, whole: bool = False
+        self, question: Question, head: dns.message.Message, wire: bytes, whole: bool
     ) -> None:
         """An answer from the server asked: the RRset, an error, or a retry (TC, SERVFAIL).
 

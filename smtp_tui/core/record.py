@@ -113,7 +113,7 @@ def _read_fields(cls: type) -> tuple[Field, ...]:
                 delattr(cls, name)
         else:
             setattr(cls, name, spec.default)
-        if fields and fields[-1].required is False and spec.required:
+        if fields and not fields[-1].required and spec.required:
             raise TypeError(f"non-default argument {name!r} follows default argument")
         fields.append(spec)
     return tuple(fields)
@@ -197,10 +197,8 @@ def _make_record(cls: Any, frozen: bool) -> None:
         raise TypeError(f"{cls.__name__}: a record cannot inherit another record's fields")
     fields = _read_fields(cls)
     cls.__record_fields__ = fields
-    cls.__record_compared__ = tuple(spec.name for spec in fields if spec.compare)
-    cls.__record_key__ = _tuple_of(cls.__record_compared__)
+    cls.__record_key__ = _tuple_of(tuple(spec.name for spec in fields if spec.compare))
     cls.__record_values__ = _tuple_of(tuple(spec.name for spec in fields))
-    cls.__record_frozen__ = frozen
     cls.__match_args__ = tuple(spec.name for spec in fields)  # type: ignore[misc]  # guarded even on Any
     # What the class writes itself stays, as with dataclasses (a __hash__ of None that Python
     # put there because the class wrote __eq__ is not the class's own).
