@@ -15,8 +15,6 @@ own meaning is still shown. Only a bounded prefix of the text is read (``MAX_EXP
 
 from __future__ import annotations
 
-import re
-
 from smtp_tui.core.explain_data import (
     category_defaults,
     ehlo_keywords,
@@ -44,6 +42,12 @@ from smtp_tui.core.explain_line import (
 from smtp_tui.core.explain_match import text_matches
 from smtp_tui.core.explain_stage import stage_reading
 from smtp_tui.core.explain_subject import subject_side
+from smtp_tui.core.explain_words import (
+    CODES_AND_NAMES,
+    WORD,
+    deciding_reading,
+    words_may_overrule,
+)
 from smtp_tui.core.record import field, frozen_record
 from smtp_tui.core.replies import Reply
 
@@ -93,7 +97,7 @@ class Decision:
 
 
 _CODE_DECISIONS = (DecidedBy.ENHANCED_CODE, DecidedBy.BASIC_CODE, DecidedBy.NOTHING)
-_UNNAMED_RULES = (*_CODE_DECISIONS, DecidedBy.KEYWORDS)  # their rule is the label itself
+_UNNAMED_RULES = (*_CODE_DECISIONS, DecidedBy.KEYWORDS, DecidedBy.WORDS)  # rule = label
 _NOTHING = Decision(DecidedBy.NOTHING, "none", "nothing smtp-tui recognizes")
 
 
@@ -225,20 +229,10 @@ def _details(code: int | None, enhanced: str | None) -> tuple[str, ...]:
     return tuple(details)
 
 
-# What is left of a line once codes, addresses, hosts, URLs, bracketed ids and numbers are gone.
-_CODES_AND_NAMES = re.compile(
-    # Each token starts only where a word starts, and possessive: a 4 KiB run of letters must
-    # not cost quadratic backtracking.
-    r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|(?<!\S)[^\s@]++@\S++|https?://\S++"
-    r"|(?<![\w-])[\w-]++(?:\.[\w-]++)+|\b\d[\d.:#-]*+"
-)
-_WORD = re.compile(r"[^\W\d_]{2,}")
-
-
 def _says_more(line: str) -> bool:
     """True when the text has words of its own beyond codes, addresses, hosts and ids: then a
     generic code (550, 5.7.1 ...) must not decide the category alone."""
-    return len(_WORD.findall(_CODES_AND_NAMES.sub(" ", line))) >= 2
+    return len(WORD.findall(CODES_AND_NAMES.sub(" ", line))) >= 2
 
 
 def _decider(ranked: list[_Evidence], says_more: bool) -> _Evidence:
@@ -305,6 +299,26 @@ def _staged(
     )
 
 
+def _worded(decider: _Evidence, line: str, enhanced: str | None) -> _Evidence | None:
+    """The words' reading (explain_words) when only a code or nothing decided and the words may
+    decide (``explain_words.POLICY``); its side is the category's, an ``other``'s its nouns'.
+    An enhanced code of the security and policy class keeps words of the receiving side's state
+    out (``words_may_overrule``)."""
+    if decider.decision.by not in _CODE_DECISIONS:
+        return None
+    named = decider.entry.category is not Category.OTHER
+    reading = deciding_reading(line, code_names_category=named)
+    if reading is None or reading.category is decider.entry.category:
+        return None
+    if not words_may_overrule(enhanced, reading.category):
+        return None
+    category, defaults = reading.category, category_defaults()[reading.category]
+    side = (subject_side(line) or Side.UNCLEAR) if category is Category.OTHER else defaults.side
+    decision = Decision(DecidedBy.WORDS, "keywords", "words in the text", None, reading.evidence)
+    entry = Entry(category, side, reading.meaning, defaults.next_steps)
+    return _Evidence(decider.tier, entry, decision)
+
+
 def explain(
     code: int | None, enhanced: str | None, text: str = "", *, stage: Stage | None = None
 ) -> Explanation:
@@ -332,9 +346,13 @@ def explain(
             "Not a reply smtp-tui recognizes: paste a whole reply line, a code "
             "such as 550, or an enhanced code such as 5.7.1.",
         )
-    decider = _decider(ranked, _says_more(line))
+    says_more = _says_more(line)
+    decider = _decider(ranked, says_more)
     if decider.entry.category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:
         decider = _staged(decider, stage, code, line) or decider
+    if says_more:
+        # Words a rule does not know, read last: only where a code (or nothing) decided.
+        decider = _worded(decider, line, enhanced) or decider
     category, side = decider.entry.category, decider.entry.side
     if category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:
         # Nothing specific spoke: a generic code's side is only a guess, but the nouns of the

@@ -88,6 +88,7 @@ class DecidedBy(StrEnum):
     ENHANCED_CODE = "enhanced code"
     BASIC_CODE = "reply code"
     BROAD_PHRASE = "broad phrase"
+    WORDS = "words in the text"  # the learned word model (explain_words), no rule of its own
     NOTHING = "nothing"
 
 

@@ -108,10 +108,15 @@ class SmtpTuiApp(App[int]):
             if "skip-tls" in keymap:  # the old id of F7, still accepted
                 keymap.setdefault("starttls", keymap.pop("skip-tls"))
             self.set_keymap(keymap)  # the config's [keys], by binding id
-        if self._first_frame:
-            self.push_screen(self._with_width_class(FirstFrameScreen()))
-        else:
+        if not self._first_frame:
             self.push_screen(self._main_screen())
+
+    def get_default_screen(self) -> Screen[None]:
+        """From the command line the stand-in is the first screen, composed as a bare app's
+        is; otherwise Textual's empty default, under the guided screen."""
+        if self._first_frame:
+            return self._with_width_class(FirstFrameScreen())
+        return super().get_default_screen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On the stand-in only Ctrl+Q acts: the palette (a priority key in Textual) or the
@@ -129,10 +134,11 @@ class SmtpTuiApp(App[int]):
             self.screen.call_after_refresh(self.post_message, FirstFrameScreen.Drawn())
 
     async def on_first_frame_screen_drawn(self) -> None:
-        """The steps are on the terminal: load the guided screen and put it in their place.
+        """The steps are on the terminal: load the guided screen and put it over them (the
+        stand-in is the default screen, which stays at the bottom of the stack unseen).
         Keys pressed before this point were dropped by the stand-in; keys that arrive while
         the guided screen loads wait in the app's queue and reach it."""
-        await self.switch_screen(self._main_screen())
+        await self.push_screen(self._main_screen())
 
     def _main_screen(self) -> MainScreen:
         from smtp_tui.ui.screens.main import MainScreen

@@ -87,7 +87,8 @@ PRECEDENCE = [
     ),
     (
         "5.2.0 does not decide alone when the text says more",
-        "550 5.2.0 Something the tables do not know happened here",
+        # Words neither the tables nor the learned words know (explain_words).
+        "550 5.2.0 Xyzzy plugh frobnicated the quux",
         "other",
         "unclear",
         DecidedBy.ENHANCED_CODE,

@@ -75,7 +75,8 @@ WORDINGS = [
         "server-unavailable",
         "theirs",
     ),
-    ("550 5.7.0 Local Policy Violation", "other", "unclear"),
+    # No known text: the words (explain_words) read "local policy" as a content filter's.
+    ("550 5.7.0 Local Policy Violation", "content-policy", "yours"),
     ("550 5.7.1 Command rejected", "other", "unclear"),
     ("554 5.7.1 You are not allowed to send mail", "sender-rejected", "yours"),
     (

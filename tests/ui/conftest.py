@@ -48,6 +48,16 @@ async def settle(pilot: Pilot[object]) -> None:
     await pilot.pause()
 
 
+async def settle_group(pilot: Pilot[object], group: str) -> None:
+    """Wait until the workers of one group are done, leaving others running: a background
+    check that waits on a silent server (the policy probe of a tarpit MX) would hold
+    ``settle`` for its whole timeout."""
+    ours = [worker for worker in pilot.app.workers if worker.group == group]
+    if ours:  # (an empty list would mean every worker to Textual)
+        await pilot.app.workers.wait_for_complete(ours)
+    await pilot.pause()
+
+
 @pytest.fixture(autouse=True)
 def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

@@ -83,3 +83,21 @@ async def test_keys_on_the_stand_in_are_dropped_and_ctrl_q_quits_without_a_sessi
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     assert app._guided is None
+
+
+async def test_the_stand_in_is_the_first_screen_and_holds_what_a_bare_app_holds(monkeypatch):
+    """Composed as Textual composes any app's first screen (no second screen pushed over an
+    empty default), with a header, two panes and a footer: every further widget would be
+    styled, laid out and registered before the first frame."""
+    seen = hold_the_guided_screen(monkeypatch)
+    app = stand_in_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(500):
+            if seen:
+                break
+            await pilot.pause()
+        assert [type(screen) for screen in app.screen_stack] == [FirstFrameScreen]
+        shown = [type(widget).__name__ for widget in app.screen.children]
+        assert shown == ["Header", "Static", "Static", "Footer"]
+        assert "Loading the guided screen" in seen[0]
+        await pilot.press("ctrl+q")
