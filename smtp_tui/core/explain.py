@@ -43,9 +43,9 @@ from smtp_tui.core.explain_match import text_matches
 from smtp_tui.core.explain_stage import stage_reading
 from smtp_tui.core.explain_subject import subject_side
 from smtp_tui.core.explain_words import (
-    CODES_AND_NAMES,
-    WORD,
     deciding_reading,
+    reading_side,
+    says_more,
     words_may_overrule,
 )
 from smtp_tui.core.record import field, frozen_record
@@ -229,12 +229,6 @@ def _details(code: int | None, enhanced: str | None) -> tuple[str, ...]:
     return tuple(details)
 
 
-def _says_more(line: str) -> bool:
-    """True when the text has words of its own beyond codes, addresses, hosts and ids: then a
-    generic code (550, 5.7.1 ...) must not decide the category alone."""
-    return len(WORD.findall(CODES_AND_NAMES.sub(" ", line))) >= 2
-
-
 def _decider(ranked: list[_Evidence], says_more: bool) -> _Evidence:
     """The evidence that decides: the highest tier that names a category. A code that names
     none ("other", "not further specified") never decides over one that does, and generic
@@ -300,7 +294,7 @@ def _staged(
 
 
 def _worded(decider: _Evidence, line: str, enhanced: str | None) -> _Evidence | None:
-    """The words' reading (explain_words) when only a code or nothing decided and the words may
+    """The words' reading (explain_words) when only a code decided and the words may
     decide (``explain_words.POLICY``); its side is the category's, an ``other``'s its nouns'.
     An enhanced code of the security and policy class keeps words of the receiving side's state
     out (``words_may_overrule``)."""
@@ -313,7 +307,7 @@ def _worded(decider: _Evidence, line: str, enhanced: str | None) -> _Evidence | 
     if not words_may_overrule(enhanced, reading.category):
         return None
     category, defaults = reading.category, category_defaults()[reading.category]
-    side = (subject_side(line) or Side.UNCLEAR) if category is Category.OTHER else defaults.side
+    side = reading_side(category, line)
     decision = Decision(DecidedBy.WORDS, "keywords", "words in the text", None, reading.evidence)
     entry = Entry(category, side, reading.meaning, defaults.next_steps)
     return _Evidence(decider.tier, entry, decision)
@@ -328,11 +322,11 @@ def explain(
 
     ``stage`` is the command the reply answered when it is known (``connect``, ``helo``,
     ``starttls``, ``mail``, ``rcpt``, ``data``): it speaks only where the codes name nothing."""
-    if _is_positive(code, enhanced):
-        return _accepted(code, enhanced)
     line = one_line(text) if text else ""
-    if enhanced is None and line:
+    if enhanced is None and line and not _is_positive(code, None):
         enhanced = find_enhanced(line, code)
+    if _is_positive(code, enhanced):  # (also a 2.X.Y found in a text without a basic code)
+        return _accepted(code, enhanced)
     ranked = sorted(
         [*_text_evidence(line, code, enhanced), *_code_evidence(code, enhanced)],
         key=lambda item: -item.tier,
@@ -346,12 +340,12 @@ def explain(
             "Not a reply smtp-tui recognizes: paste a whole reply line, a code "
             "such as 550, or an enhanced code such as 5.7.1.",
         )
-    says_more = _says_more(line)
-    decider = _decider(ranked, says_more)
+    text_says_more = says_more(line)
+    decider = _decider(ranked, text_says_more)
     if decider.entry.category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:
         decider = _staged(decider, stage, code, line) or decider
-    if says_more:
-        # Words a rule does not know, read last: only where a code (or nothing) decided.
+    if text_says_more:
+        # Words a rule does not know, read last: only where a code decided.
         decider = _worded(decider, line, enhanced) or decider
     category, side = decider.entry.category, decider.entry.side
     if category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:

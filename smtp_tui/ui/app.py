@@ -120,7 +120,7 @@ class SmtpTuiApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """On the stand-in only Ctrl+Q acts: the palette (a priority key in Textual) or the
-        help would be the screen the swap replaces, leaving the stand-in under the guided one."""
+        help would be on top when the guided screen is pushed, and stay under it."""
         if isinstance(self.screen, FirstFrameScreen):
             return action not in ("command_palette", "help")
         return True

@@ -87,6 +87,13 @@ PRECEDENCE = [
     ),
     (
         "5.2.0 does not decide alone when the text says more",
+        "550 5.2.0 Something the tables do not know happened here",
+        "other",
+        "unclear",
+        DecidedBy.ENHANCED_CODE,
+    ),
+    (
+        "5.2.0 does not decide alone, in words nobody knows",
         # Words neither the tables nor the learned words know (explain_words).
         "550 5.2.0 Xyzzy plugh frobnicated the quux",
         "other",

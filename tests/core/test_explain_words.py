@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,18 +146,22 @@ def test_words_decide_an_unknown_wording_and_name_the_words() -> None:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        # A provider's text, a keyword, a specific enhanced code: the words are not asked.
-        ("550 5.1.1 The email account that you tried to reach does not exist", "recipient-unknown"),
-        ("550 No such user here", "recipient-unknown"),
-        ("552 5.2.2 Over STORAGE quota", "mailbox-full"),
+        # A keyword, a provider's text, a specific enhanced code decide, where the words alone
+        # would lean elsewhere.
+        ("550 5.7.1 Mail from your IP is blocked, please try again later", "sender-ip-blocked"),
+        ("452 4.2.2 Mailbox full, try again later", "mailbox-full"),
+        ("450 4.2.0 Greylisted, try again later", "greylisted"),
+        ("421 4.7.0 Try again later, closing connection", "rate-limited"),
         ("501 5.1.3 Invalid address", "syntax"),
     ],
 )
 def test_words_stay_out_of_the_way_when_a_text_or_specific_code_decides(
     text: str, category: str
 ) -> None:
+    reading = word_model().read(text)
+    assert reading is not None and reading.category != category  # the words disagree ...
     explanation = explain_text(text)
-    assert explanation.decision.by is not DecidedBy.WORDS
+    assert explanation.decision.by is not DecidedBy.WORDS  # ... and are not asked
     assert explanation.category == category
 
 
@@ -229,3 +234,23 @@ def test_only_the_sending_sides_words_may_read_a_policy_code(
     enhanced: str | None, category: Category, may: bool
 ) -> None:
     assert words_may_overrule(enhanced, category) is may
+
+
+@pytest.mark.parametrize(
+    ("weights", "says"),
+    [
+        ("@alpha\t0\n@rows\tmailbox-full:3 other:2\n", "alpha must be a positive number"),
+        ("@alpha\tnan\n@rows\tmailbox-full:3 other:2\n", "alpha must be a positive number"),
+        ("@rows\tmailbox-full:0 other:2\n", "each with rows"),
+        ("@rows\tmailbox-full:3\n", "two categories or more"),
+        ("quota\tmailbox-full:2\n@rows\tmailbox-full:3 other:2\n", "before the @rows line"),
+        ("@rows\tmailbox-full:3 other:2\nquota\tmailbox-full:2\n@alpha\t1\n", "after the first"),
+        ("@rows\tmailbox-full:3 other:2\nquota\tmailbox-full:2\nquota\tother:1\n", "twice"),
+        ("@rows\tmailbox-full:3 other:2\nquota\tspam:2\n", "'spam' is not in @rows"),
+        ("@rows\tmailbox-full:3 other:2\nquota mailbox-full:2\n", "line 2"),
+        ("@rows\tother:2 mailbox-full:3\n", "out of order"),
+    ],
+)
+def test_a_damaged_weights_file_is_refused_with_its_line(weights: str, says: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)):
+        parse_weights(weights)

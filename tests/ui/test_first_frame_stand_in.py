@@ -5,6 +5,7 @@ place, and Ctrl+Q works in between."""
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from smtp_tui.core.options import build_options
 from smtp_tui.ui.app import SmtpTuiApp, make_app
@@ -44,6 +45,14 @@ def hold_the_guided_screen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+async def wait_until_drawn(pilot: Pilot[object], seen: list[str]) -> None:
+    """Until the stand-in says it is drawn (``hold_the_guided_screen``'s list fills)."""
+    for _ in range(500):
+        if seen:
+            return
+        await pilot.pause()
+
+
 async def test_the_steps_are_drawn_first_then_the_guided_screen_takes_their_place(monkeypatch):
     drawn: list[str] = []
     swap = SmtpTuiApp.on_first_frame_screen_drawn
@@ -72,10 +81,7 @@ async def test_keys_on_the_stand_in_are_dropped_and_ctrl_q_quits_without_a_sessi
     seen = hold_the_guided_screen(monkeypatch)
     app = stand_in_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(500):
-            if seen:
-                break
-            await pilot.pause()
+        await wait_until_drawn(pilot, seen)
         assert "Look up MX" in seen[0]
         await pilot.press("x", "enter", "f1", "ctrl+p")  # nothing to type into yet: dropped
         assert isinstance(app.screen, FirstFrameScreen)
@@ -92,10 +98,7 @@ async def test_the_stand_in_is_the_first_screen_and_holds_what_a_bare_app_holds(
     seen = hold_the_guided_screen(monkeypatch)
     app = stand_in_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(500):
-            if seen:
-                break
-            await pilot.pause()
+        await wait_until_drawn(pilot, seen)
         assert [type(screen) for screen in app.screen_stack] == [FirstFrameScreen]
         shown = [type(widget).__name__ for widget in app.screen.children]
         assert shown == ["Header", "Static", "Static", "Footer"]

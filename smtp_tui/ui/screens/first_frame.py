@@ -1,13 +1,13 @@
-"""The first frame, drawn before the guided screen is even loaded: the same layout, the five
-steps as a new session has them, and an empty transcript.
+"""The first frame, drawn before the guided screen is even loaded: the guided screen's columns,
+the five steps as a new session has them, and an empty transcript.
 
 The guided screen needs the core's flow, the wizard, the command line, the transcript and their
 styles: together about as much start-up work as Textual itself. Drawn first, this screen puts
 the steps on the terminal after little more than Textual's own start; the app then loads the
-guided screen and switches to it (a few tenths of a second later on a slow machine). It is the
-app's default screen, composed as Textual composes any app's first screen, and it holds as few
-widgets as a bare app (a header, two panes, a footer): each widget costs its styling, layout
-and registration before the first frame.
+guided screen and pushes it over this one (a few tenths of a second later on a slow machine).
+It is the app's default screen, composed as Textual composes any app's first screen, and it
+holds as few widgets as a bare app (a header, two panes, a footer): each widget costs its
+styling, layout and registration before the first frame.
 
 Keys pressed while the stand-in is up are dropped (Enter does nothing before the session opens
 anyway), except Ctrl+Q, which quits; the app turns off the palette and F1 here (see

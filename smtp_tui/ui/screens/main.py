@@ -189,14 +189,17 @@ class MainScreen(WizardScreen):
             try:
                 await self._start_lab()
             except OSError as error:
+                self.session_opened(False)
                 self.panel.show_error(f"The practice lab could not start: {error}")
                 return
         problem = self.guided.open()
         if problem:
+            self.session_opened(False)
             self.panel.show_error(problem)
             return
         self._update_title()
         self.show(self.guided.stage)
+        self.session_opened(True)
         if self.guided.options.server:
             self.mx_panel.show_placeholder(f"Skipped: --server {self.guided.options.server}")
         if self.guided.wants_sender_check:

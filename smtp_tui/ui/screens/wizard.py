@@ -39,6 +39,10 @@ class WizardScreen(SidePanelScreen):
     def __init__(self) -> None:
         super().__init__()
         self._confirmed = ""  # a command with warnings, sent as typed on a second Enter
+        # While the session starts (the practice lab, the resolver) there is nothing to send to
+        # yet: an Enter pressed then is kept and acted on once the session is open.
+        self._starting = True
+        self._enter_while_starting = False
         self._pending_since: float | None = None
         self._pending_label = ""
         self._ticker: Timer | None = None
@@ -151,12 +155,26 @@ class WizardScreen(SidePanelScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.guided.session is None:  # still starting, or it could not start (said so)
-            return
+        if self.guided.session is None:
+            if self._starting:  # kept for the session's start (see ``session_opened``)
+                self._enter_while_starting = True
+                self.panel.show_check(None, note="Starting: your Enter runs once it is ready.")
+            return  # otherwise it could not start, and said so
+        self.send_typed(event.value)
+
+    def session_opened(self, opened: bool) -> None:
+        """The session's start is over (``opened``: it can send): an Enter pressed meanwhile
+        sends what the command line holds now."""
+        self._starting = False
+        if opened and self._enter_while_starting:
+            self.call_later(self.send_typed, self.panel.command.value)
+        self._enter_while_starting = False
+
+    def send_typed(self, text: str) -> None:
+        """Check ``text`` for the step shown and send it (Enter on the command line)."""
         if self._pending_since is not None:
             self.notify("Still waiting for the server; Esc cancels.", severity="warning")
             return
-        text = event.value
         if not text.strip():
             self.panel.show_check(None, note="Type a command first.")
             return

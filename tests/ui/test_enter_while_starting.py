@@ -1,0 +1,52 @@
+"""An Enter pressed while the session is still starting (the practice lab, the resolver) is not
+lost: it runs the step shown as soon as the session is open."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smtp_tui.core.steps import Step, StepStatus
+from smtp_tui.ui.app import SmtpTuiApp
+from tests.ui.conftest import demo_app, settle
+
+
+@pytest.fixture
+def held_lab(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """The practice lab starts only once the test sets the event."""
+    release = asyncio.Event()
+    start = SmtpTuiApp.start_lab
+
+    async def held(app: SmtpTuiApp) -> None:
+        await release.wait()
+        await start(app)
+
+    monkeypatch.setattr(SmtpTuiApp, "start_lab", held)
+    return release
+
+
+async def test_an_enter_pressed_while_the_lab_starts_runs_step_one_once_it_is_up(held_lab):
+    app = demo_app("alice@example.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if app.screen.query("#check"):
+                break
+            await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.guided.session is None
+        assert "runs once it is ready" in str(app.screen.query_one("#check").render())
+        held_lab.set()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.guided.book.shown_status(Step.MX) is StepStatus.PASSED
+
+
+async def test_without_an_enter_the_open_session_waits_for_one(held_lab):
+    app = demo_app("alice@example.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        held_lab.set()
+        await settle(pilot)
+        assert app.guided.session is not None
+        assert app.guided.book.shown_status(Step.MX) is StepStatus.CURRENT
