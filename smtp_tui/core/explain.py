@@ -205,9 +205,11 @@ def _text_evidence(line: str, code: int | None, enhanced: str | None) -> list[_E
 
 
 def _code_evidence(code: int | None, enhanced: str | None) -> list[_Evidence]:
+    """What the codes of a refusal say. A detail RFC 3463 writes for successes ("5.1.5": the
+    destination address is valid) says nothing of a refusal: it is shown, never decides."""
     evidence = []
     detail = _enhanced_entry(enhanced) if enhanced else None
-    if detail is not None and enhanced:
+    if detail is not None and enhanced and detail.category is not Category.ACCEPTED:
         tier = Tier.GENERIC_ENHANCED_CODE if detail.generic else Tier.ENHANCED_CODE
         evidence.append(_Evidence(tier, detail, _enhanced_decision(enhanced)))
     basic = _basic_entry(code) if code is not None else None

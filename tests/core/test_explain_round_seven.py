@@ -1,4 +1,4 @@
-"""Rounds seven and eight of issue 11: the mechanisms added after blind batches of real replies.
+"""Rounds seven to nine of issue 11: the mechanisms added after blind batches of real replies.
 
 The texts below are written for these tests (they are not lines of the corpus): each shows one
 wording family or precedence rule, with the category and side the explainer must give, and the
@@ -118,11 +118,53 @@ ROUND_EIGHT = [
     ("550 Retransmissão negada", "relay-denied", "unclear", '("Retransmissão negada")'),
 ]
 
+ROUND_NINE = [
+    # A submission server's "the From is not yours".
+    (
+        "550 5.7.0 The From address is not one of your verified addresses",
+        "sender-rejected",
+        "yours",
+        'sender refused ("From address is not one of your")',
+    ),
+    (
+        "553 5.7.1 MAIL FROM must match the authorized user",
+        "sender-rejected",
+        "yours",
+        'sender refused ("MAIL FROM must match")',
+    ),
+    # A webmail provider's outbound filter: over its quota, or spam.
+    (
+        "554 5.2.0 Submission failed: OutboundSpamException, verdict RefuseQuota",
+        "rate-limited",
+        "yours",
+        'rate or volume ("RefuseQuota")',
+    ),
+    (
+        "554 5.2.0 Submission failed: OutboundSpamException, verdict HipNotify",
+        "content-policy",
+        "yours",
+        'spam or policy ("OutboundSpam")',
+    ),
+]
 
-@pytest.mark.parametrize(("text", "category", "side", "decided"), ROUND_SEVEN + ROUND_EIGHT)
-def test_round_seven_and_eight_wordings_are_read(
+
+@pytest.mark.parametrize(
+    ("text", "category", "side", "decided"), ROUND_SEVEN + ROUND_EIGHT + ROUND_NINE
+)
+def test_round_seven_to_nine_wordings_are_read(
     text: str, category: str, side: str, decided: str
 ) -> None:
     got = explain_text(text)
     assert (str(got.category), str(got.side)) == (category, side), got.decided_by
     assert decided in got.decided_by
+
+
+@pytest.mark.parametrize(
+    "text", ["550 5.1.5", "501 5.1.5 Recipient address reserved", "553 5.1.5 <a@b.example>"]
+)
+def test_a_success_detail_in_a_refusal_never_reads_as_accepted(text: str) -> None:
+    """RFC 3463's X.1.5 ("destination address valid") is written for successes: in a refusal
+    it is shown with the codes' meanings but decides nothing."""
+    got = explain_text(text)
+    assert str(got.category) != "accepted"
+    assert any(detail.startswith("5.1.5") for detail in got.details)

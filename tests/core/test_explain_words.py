@@ -150,7 +150,7 @@ def test_words_decide_an_unknown_wording_and_name_the_words() -> None:
         # would lean elsewhere.
         ("550 5.7.1 Mail from your IP is blocked, please try again later", "sender-ip-blocked"),
         ("452 4.2.2 Mailbox full, try again later", "mailbox-full"),
-        ("450 4.2.0 Greylisted, try again later", "greylisted"),
+        ("550 5.7.1 Message rejected as spam, try again later", "content-policy"),
         ("421 4.7.0 Try again later, closing connection", "rate-limited"),
         ("501 5.1.3 Invalid address", "syntax"),
     ],
