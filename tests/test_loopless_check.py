@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -161,11 +162,27 @@ def test_the_loopless_driver_returns_what_the_coroutine_returns():
 # --- signals and Ctrl+C, in a real process --------------------------------------------------
 
 
+def _sigint_as_at_a_terminal() -> None:
+    """In the child before it runs: Ctrl+C as a foreground program at a terminal has it, however
+    the tests were started (a background job of a script inherits SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _sigint_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 async def interrupt_a_waiting_check(
-    tmp_path: Path, lab: LabInfo, server: str, signal_number: int
+    tmp_path: Path,
+    lab: LabInfo,
+    server: str,
+    signal_number: int,
+    *,
+    timeout: str = "30",
+    sigint: Callable[[], None] = _sigint_as_at_a_terminal,
 ) -> tuple[int, str, str, str]:
     """`check` against the tarpit (connects, never greeted), signalled once it is connected;
-    returns (exit code, stdout, stderr, journal)."""
+    returns (exit code, stdout, stderr, journal). ``sigint`` sets the child's SIGINT."""
     state = tmp_path / "state"
     env = {
         **os.environ,
@@ -182,10 +199,11 @@ async def interrupt_a_waiting_check(
         "--port",
         str(lab.smtp_port),
         "--timeout",
-        "30",
+        timeout,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=env,
+        preexec_fn=sigint,
     )
     assert process.stdout is not None and process.stderr is not None
     seen = []
@@ -248,6 +266,21 @@ async def test_ctrl_c_ends_a_loopless_check_as_it_ends_an_asyncio_one(tmp_path, 
         results[driver] = (returncode, "interrupted by the user" in journal)
     assert results["loopless"] == results["asyncio"]
     assert results["loopless"][0] == ExitCode.INTERRUPTED
+
+
+async def test_an_ignored_ctrl_c_is_ignored_by_both_drivers(tmp_path, lab):
+    """Started with SIGINT ignored (as a script's background job is), neither driver takes it
+    back: the check waits on, to its own timeout, and says nothing of an interruption."""
+    results = {}
+    for driver, server in (("loopless", "127.0.25.6"), ("asyncio", "mx.tarpit.test")):
+        returncode, stdout, stderr, journal = await interrupt_a_waiting_check(
+            tmp_path / driver, lab, server, signal.SIGINT, timeout="2", sigint=_sigint_ignored
+        )
+        assert "Traceback" not in stderr
+        assert "Interrupted" not in stdout
+        results[driver] = (returncode, "interrupted by the user" in journal)
+    assert results["loopless"] == results["asyncio"]
+    assert results["loopless"] == (ExitCode.CONNECT, False)
 
 
 def test_a_signal_between_waits_ends_the_next_wait_before_it_blocks():

@@ -228,7 +228,11 @@ class _LooplessSignals:
         self.caught: tuple[str, int] | None = None
         self.previous: dict[int, _Handler] = {}
         handlers = [(number, self._ending(name, int(code))) for number, name, code in _SIGNALS]
-        for number, handler in [*handlers, (signal.SIGINT, self._on_sigint)]:
+        # Ctrl+C only where Python's own handler is in place, as asyncio.run does: a process
+        # started with SIGINT ignored (a background job of a script) keeps ignoring it.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            handlers.append((signal.SIGINT, self._on_sigint))
+        for number, handler in handlers:
             try:
                 self.previous[number] = signal.signal(number, handler)
             except (ValueError, OSError):
