@@ -46,7 +46,6 @@ from smtp_tui.core.explain_words import (
     deciding_reading,
     reading_side,
     says_more,
-    words_may_overrule,
 )
 from smtp_tui.core.record import field, frozen_record
 from smtp_tui.core.replies import Reply
@@ -299,14 +298,12 @@ def _worded(decider: _Evidence, line: str, enhanced: str | None) -> _Evidence | 
     """The words' reading (explain_words) when only a code decided and the words may
     decide (``explain_words.POLICY``); its side is the category's, an ``other``'s its nouns'.
     An enhanced code of the security and policy class keeps words of the receiving side's state
-    out (``words_may_overrule``)."""
+    out (see ``deciding_reading``)."""
     if decider.decision.by not in _CODE_DECISIONS:
         return None
     named = decider.entry.category is not Category.OTHER
-    reading = deciding_reading(line, code_names_category=named)
+    reading = deciding_reading(line, enhanced, code_names_category=named)
     if reading is None or reading.category is decider.entry.category:
-        return None
-    if not words_may_overrule(enhanced, reading.category):
         return None
     category, defaults = reading.category, category_defaults()[reading.category]
     side = reading_side(category, line)

@@ -185,21 +185,13 @@ class MainScreen(WizardScreen):
         # Nothing here may hold up the first frame: the lab's certificates, the resolver
         # (dnspython) and the sending-side checks all start after it is drawn.
         await self._first_frame.wait()
-        if self._start_lab is not None:
-            try:
-                await self._start_lab()
-            except OSError as error:
-                self.session_opened(False)
-                self.panel.show_error(f"The practice lab could not start: {error}")
-                return
-        problem = self.guided.open()
-        if problem:
-            self.session_opened(False)
-            self.panel.show_error(problem)
+        opened = False
+        try:
+            opened = await self._open_session()
+        finally:  # (also when Esc cancels the start: an Enter kept for it is dropped)
+            self.session_opened(opened)
+        if not opened:
             return
-        self._update_title()
-        self.show(self.guided.stage)
-        self.session_opened(True)
         if self.guided.options.server:
             self.mx_panel.show_placeholder(f"Skipped: --server {self.guided.options.server}")
         if self.guided.wants_sender_check:
@@ -211,6 +203,22 @@ class MainScreen(WizardScreen):
             self.app.push_screen(
                 BounceScreen(demo=self.guided.options.demo, bounce=data), self._retest_bounce
             )
+
+    async def _open_session(self) -> bool:
+        """Start the lab (--demo) and open the session; say why not when it cannot."""
+        if self._start_lab is not None:
+            try:
+                await self._start_lab()
+            except OSError as error:
+                self.panel.show_error(f"The practice lab could not start: {error}")
+                return False
+        problem = self.guided.open()
+        if problem:
+            self.panel.show_error(problem)
+            return False
+        self._update_title()
+        self.show(self.guided.stage)
+        return True
 
     # --- actions ---------------------------------------------------------------------------
 
