@@ -106,6 +106,9 @@ BATCHES = {
     "round 6": ("0f6fb38", "3911376"),
     # Not used to choose the policy (rounds 3 to 6 were): the honest forward figure.
     "rounds 7-8": ("3911376", "67902ee"),
+    # Read by an explainer that had words already: they are turned off there (POLICY = None), so
+    # the column's "rules then" is the rules alone, as for the older batches.
+    "round 9": ("dab3de2", "41d432a"),
 }
 # Asks an old explainer (on PYTHONPATH) for its answers; run in a child so two versions of the
 # package never meet in one process.
@@ -113,12 +116,18 @@ _OLD_ANSWERS = """
 import json, sys
 from smtp_tui.core import explain as ex
 from smtp_tui.core.explain_line import one_line, parse_pasted
+try:  # an explainer that has words: the rules alone
+    from smtp_tui.core import explain_words
+    explain_words.POLICY = None
+except ImportError:
+    pass
+says_more = getattr(ex, "_says_more", None) or ex.says_more
 out = []
 for text in json.load(sys.stdin):
     got = ex.explain_text(text)
     line = one_line(parse_pasted(text).text)
     coded = got.decision.by in ex._CODE_DECISIONS
-    out.append([str(got.category), str(got.side), coded, ex._says_more(line), got.enhanced])
+    out.append([str(got.category), str(got.side), coded, says_more(line), got.enhanced])
 json.dump(out, sys.stdout)
 """
 

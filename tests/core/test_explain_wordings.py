@@ -155,7 +155,8 @@ WORDINGS = [
         "relay-denied",
         "unclear",
     ),
-    ("550 5.7.1 Relaying denied. Proper authentication required.", "relay-denied", "unclear"),
+    # Relaying refused until the client logs in: the login is what must change (round ten).
+    ("550 5.7.1 Relaying denied. Proper authentication required.", "authentication", "yours"),
     ("552 5.2.2 Mailbox full", "mailbox-full", "theirs"),
     ("452 4.2.2 Over quota", "mailbox-full", "theirs"),
     (
@@ -387,7 +388,8 @@ WORDINGS = [
     ),
     ("550 5.1.8 Bad sender's mailbox address syntax", "sender-rejected", "yours"),
     ("550 Sender verify failed", "sender-rejected", "yours"),
-    ("550 5.7.1 Sender address rejected: not logged in", "sender-rejected", "yours"),
+    # Postfix's sender-login check: the login must change, not the address (round ten).
+    ("550 5.7.1 Sender address rejected: not logged in", "authentication", "yours"),
     ("451 4.7.1 Greylisting in effect, please come back later", "greylisted", "theirs"),
     ("450 4.7.1 Try again later, you are greylisted", "greylisted", "theirs"),
     (

@@ -50,3 +50,23 @@ async def test_without_an_enter_the_open_session_waits_for_one(held_lab):
         await settle(pilot)
         assert app.guided.session is not None
         assert app.guided.book.shown_status(Step.MX) is StepStatus.CURRENT
+
+
+async def test_an_escape_pressed_while_the_lab_starts_does_not_stop_the_start(held_lab):
+    # Esc cancels network waits; the start waits on nothing but this machine. It used to cancel
+    # the start, and the session then never opened.
+    app = demo_app("alice@example.test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if app.screen.query("#check"):
+                break
+            await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        held_lab.set()
+        await settle(pilot)
+        assert app.guided.session is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.guided.book.shown_status(Step.MX) is StepStatus.PASSED

@@ -180,7 +180,10 @@ class MainScreen(WizardScreen):
 
     # --- starting --------------------------------------------------------------------------
 
-    @work(exclusive=True, group="network", exit_on_error=False)
+    # Not in the "network" group that Esc cancels: the start waits only on this machine (the
+    # first frame, the practice lab's loopback servers), and a start cancelled by Esc left a
+    # session that never opened.
+    @work(exclusive=True, group="start", exit_on_error=False)
     async def start_session(self) -> None:
         # Nothing here may hold up the first frame: the lab's certificates, the resolver
         # (dnspython) and the sending-side checks all start after it is drawn.
@@ -223,6 +226,9 @@ class MainScreen(WizardScreen):
     # --- actions ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
+        if self._starting:
+            self.notify("Still starting (nothing on the network yet): one moment.", timeout=2)
+            return
         cancelled = self.app.workers.cancel_group(self, "network")
         if not any(worker.is_running for worker in cancelled):
             self.notify("Nothing is pending.", timeout=2)

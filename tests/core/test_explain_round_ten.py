@@ -1,0 +1,123 @@
+"""Round ten of issue 11: the mechanisms added after a further blind batch of real replies.
+
+The texts below are written for these tests (they are not lines of the corpus): each shows one
+wording family or precedence rule, with the category and side the explainer must give, and the
+family that must decide it, so a test fails when its pattern goes, even if another rule or the
+learned words would still guess right.
+"""
+
+import pytest
+
+from smtp_tui.core.explain import explain_text
+
+ROUND_TEN = [
+    # 501 is "syntax error in parameters or arguments": an invalid address under it is the form
+    # of the argument, not a mailbox the server does not know ...
+    ("501 Bad RCPT TO address given", "syntax", "yours", "address syntax"),
+    ("501 5.5.4 RCPT command contained invalid address", "syntax", "yours", "address syntax"),
+    ("553 5.1.3 <x> is not a valid RFC 5321 address", "syntax", "yours", "address syntax"),
+    # ... while under a refusal of the mailbox it is still an unknown recipient, and a sender's
+    # bad address stays the sender's.
+    ("550 5.1.1 <bob@example.net>: invalid address", "recipient-unknown", "theirs", "5.1.1"),
+    ("501 5.1.7 Bad sender address syntax", "sender-rejected", "yours", "sender refused"),
+    # Postfix's sender-login check: the login must change, not the address.
+    (
+        "553 5.7.1 <a@example.org>: Sender address rejected: not logged in",
+        "authentication",
+        "yours",
+        "postfix-sender-login-mismatch",
+    ),
+    # Sendmail relays for a client that logs in: the login must change.
+    (
+        "550 5.7.1 <bob@example.net>... Relaying denied. Proper authentication required.",
+        "authentication",
+        "yours",
+        "sendmail-relaying-needs-auth",
+    ),
+    ("550 5.7.1 <bob@example.net>... Relaying denied", "relay-denied", "unclear", "Sendmail"),
+    # RFC 5321's "bad sequence" names no cause; a cause it carries speaks.
+    (
+        "503 5.5.1 Bad sequence of commands (STARTTLS required)",
+        "tls-required",
+        "yours",
+        "TLS",
+    ),
+    ("503 5.5.1 Bad sequence of commands", "syntax", "yours", "rfc5321-syntax-error"),
+    # NetEase's own table: HL:ICC/HL:IFC are bans for the rate, WM:BLU/MI:SPB the sender (WM:BLI
+    # stays the IP), MI:NHD an empty HELO, MI:IMF a sender address it cannot parse, RP:FRL no relay.
+    ("421 HL:ICC http://mail.163.com/hc/", "rate-limited", "yours", "netease-hl-rate"),
+    ("421 HL:REP http://mail.163.com/hc/", "sender-ip-blocked", "yours", "netease-hl"),
+    ("450 WM:BLU http://mail.163.com/hc/", "sender-rejected", "yours", "netease-sender-not"),
+    ("450 WM:BLI http://mail.163.com/hc/", "sender-ip-blocked", "yours", "netease-rbl"),
+    ("550 MI:NHD http://mail.163.com/hc/", "helo-rejected", "yours", "netease-helo"),
+    ("550 MI:IMF http://mail.163.com/hc/", "syntax", "yours", "netease-sender-syntax"),
+    ("550 RP:FRL http://mail.163.com/hc/", "relay-denied", "unclear", "netease-relay"),
+    ("550 RP:TRC http://mail.163.com/hc/", "rate-limited", "yours", "netease-rate"),
+    # A login's frequency is the login's trouble, not a sending rate.
+    ("535 Login fail. Login frequency limited.", "authentication", "yours", "SMTP login"),
+    ("451 Sending frequency limited, slow down", "rate-limited", "yours", "rate or volume"),
+    # POP-before-SMTP and a server that sends outgoing mail only on its submission port.
+    ("553 5.3.0 Please receive your mail before sending", "authentication", "yours", "SMTP login"),
+    ("550 5.1.8 Use submission port for sending mail", "authentication", "yours", "SMTP login"),
+    ("421 4.3.2 Too many open connections from you", "rate-limited", "yours", "rate or volume"),
+    # Postfix's address check names its own cause: a loop at their MX, a back end it cannot reach.
+    (
+        "550 5.1.1 <a@example.org>: Recipient address rejected: undeliverable address: "
+        "mail for example.org loops back to myself",
+        "other",
+        "theirs",
+        "postfix-loops-back",
+    ),
+    (
+        "450 4.1.1 <a@example.org>: Recipient address rejected: unverified address: "
+        "connect to mx.example.org[private/lmtp]: Connection refused",
+        "server-unavailable",
+        "theirs",
+        "postfix-verify-unreachable",
+    ),
+    (
+        "450 4.1.1 <a@example.org>: Recipient address rejected: unverified address: "
+        "host mx.example.org said: 550 no mailbox here",
+        "recipient-unknown",
+        "theirs",
+        "postfix-undeliverable",
+    ),
+    # Exchange's 5.2.2 text that names two causes cannot say whose side.
+    (
+        "552 5.2.2 This message is larger than the current system limit or the recipient's "
+        "mailbox is full",
+        "other",
+        "unclear",
+        "ms-too-large-or-full",
+    ),
+    # A domain that is not welcome is the sender's; a host that is not welcome is the IP's.
+    (
+        "550 Mail from that domain is not welcome here",
+        "sender-rejected",
+        "yours",
+        "sender refused",
+    ),
+    ("554 You are not welcome here", "sender-ip-blocked", "yours", "blocked IP"),
+    # AOL/Verizon's "dd <address> is no longer valid": the address is gone.
+    (
+        "554 delivery error: dd bob@example.com is no longer valid",
+        "recipient-unknown",
+        "theirs",
+        "yahoo-no-such-user",
+    ),
+    # hMailServer: an address a route does not list.
+    ("550 Recipient not in route list", "recipient-unknown", "theirs", "unknown recipient"),
+    (
+        "550 A link in this email (bad.example) is listed on a URI block list",
+        "content-policy",
+        "yours",
+        "listed link",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "side", "decided"), ROUND_TEN)
+def test_round_ten_wordings_are_read(text: str, category: str, side: str, decided: str) -> None:
+    got = explain_text(text)
+    assert (str(got.category), str(got.side)) == (category, side), got.decided_by
+    assert decided in got.decided_by
