@@ -1,4 +1,5 @@
-"""Round ten of issue 11: the mechanisms added after a further blind batch of real replies.
+"""Rounds ten and eleven of issue 11: the mechanisms added after two more blind batches of real
+replies.
 
 The texts below are written for these tests (they are not lines of the corpus): each shows one
 wording family or precedence rule, with the category and side the explainer must give, and the
@@ -116,8 +117,41 @@ ROUND_TEN = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "side", "decided"), ROUND_TEN)
-def test_round_ten_wordings_are_read(text: str, category: str, side: str, decided: str) -> None:
+ROUND_ELEVEN = [
+    # Wordings only a login step writes, before the families that would read their nouns.
+    ("535 5.7.8 Invalid username or password", "authentication", "yours", "SMTP login"),
+    ("503 5.5.4 Error: send AUTH command first.", "authentication", "yours", "SMTP login"),
+    ("503 Error: need EHLO and AUTH first", "authentication", "yours", "SMTP login"),
+    # HELO sent without its host name.
+    ("501 5.5.4 EHLO requires domain address", "helo-rejected", "yours", "HELO"),
+    # "Sender address rejected:" makes "user not found" the sender's, even in Coremail's words ...
+    (
+        "553 5.7.1 Sender address rejected: user not found",
+        "sender-rejected",
+        "yours",
+        "sender refused",
+    ),
+    # ... which otherwise stay the recipient's.
+    ("550 user not found", "recipient-unknown", "theirs", "coremail-user"),
+    ("550 That email does not exist", "recipient-unknown", "theirs", "unknown recipient"),
+    ("553 5.1.2 Recipient domain not specified", "syntax", "yours", "address syntax"),
+    ("553 <bob> is not a valid RFC-5321 address", "syntax", "yours", "address syntax"),
+    ("501 5.5.4 Wrong parameters", "syntax", "yours", "command syntax"),
+    # "Sender Identity" is a sending service's word, not Microsoft's Sender ID (an SPF check).
+    (
+        "550 The from address does not match a verified Sender Identity",
+        "sender-rejected",
+        "yours",
+        "sender refused",
+    ),
+    ("550 5.7.1 SenderID check failed", "authentication", "yours", "SPF/DKIM/DMARC"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "side", "decided"), ROUND_TEN + ROUND_ELEVEN)
+def test_round_ten_and_eleven_wordings_are_read(
+    text: str, category: str, side: str, decided: str
+) -> None:
     got = explain_text(text)
     assert (str(got.category), str(got.side)) == (category, side), got.decided_by
     assert decided in got.decided_by

@@ -205,11 +205,13 @@ def _counted(
     "text",
     [
         "421 4.7.0 Temporarily rejected. Try again later.",
-        "550 5.7.1 Email address could not be verified",
+        # (Round eleven's words read "Email address could not be verified", the text here
+        # before, as the sender's: a reading the rule lets through.)
+        "550 5.7.1 The account could not be reached",
     ],
 )
 def test_words_of_the_receiving_side_do_not_overrule_a_policy_code(text: str) -> None:
-    """X.7.Y refuses the sender: "try again later" or "email address ... not" read as a server
+    """X.7.Y refuses the sender: "try again later" or "account ... could not" read as a server
     down or an unknown recipient would put the fault on the wrong side."""
     reading = word_model().read(text)
     assert reading is not None and reading.category in ("server-unavailable", "recipient-unknown")
