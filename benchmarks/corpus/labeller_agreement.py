@@ -12,6 +12,12 @@ says how much of what remains is the explainer and how much is the labels themse
 
 Holdout rows are never read (``dev_rows.py``'s rule): a row of the file that is not a dev row
 stops the script.
+
+``--holdout`` does the same for the 240 holdout rows, labelled a second time by another labeller
+under the same conditions (``second-labeller-holdout.tsv``): it prints the summary figures only,
+never a row nor a confusion pair, as ``explain_accuracy.py --holdout`` does, so nobody tuning the
+explainer sees a holdout row through it. It adds the explainer's score on the rows whose two
+labels agree (both labellers, category and side).
 """
 
 from __future__ import annotations
@@ -28,19 +34,73 @@ from dev_rows import dev_rows
 
 from smtp_tui.core.explain import explain_text
 
-SECOND = Path(__file__).resolve().parent / "second-labeller.tsv"
+HERE = Path(__file__).resolve().parent
+SECOND = HERE / "second-labeller.tsv"
+SECOND_HOLDOUT = HERE / "second-labeller-holdout.tsv"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def holdout() -> int:
+    """Summary figures of two labellings of the holdout and of the explainer against each."""
+    first = {
+        row["text"]: row for row in _read(HERE / "replies-own.tsv") if row["split"] == "holdout"
+    }
+    second = _read(SECOND_HOLDOUT)
+    if {row["text"] for row in second} != set(first):
+        print("second-labeller-holdout.tsv does not hold exactly the holdout rows", file=sys.stderr)
+        return 2
+    n = len(second)
+    agree = Counter[str]()
+    for row in second:
+        label = first[row["text"]]
+        got = explain_text(row["text"])
+        answer = (str(got.category), str(got.side))
+        both = label["category"] == row["category"] and label["side"] == row["side"]
+        agree["labellers category"] += label["category"] == row["category"]
+        agree["labellers side"] += label["side"] == row["side"]
+        agree["explainer/first category"] += answer[0] == label["category"]
+        agree["explainer/first side"] += answer[1] == label["side"]
+        agree["explainer/second category"] += answer[0] == row["category"]
+        agree["explainer/second side"] += answer[1] == row["side"]
+        agree["explainer/either category"] += answer[0] in (label["category"], row["category"])
+        agree["agreed rows"] += both
+        agree["explainer/agreed category"] += both and answer[0] == label["category"]
+        agree["explainer/agreed side"] += both and answer[1] == label["side"]
+    print(f"{n} holdout rows labelled twice (category % / side %); summary figures only")
+    for who in ("labellers", "explainer/first", "explainer/second"):
+        cat, side = agree[f"{who} category"], agree[f"{who} side"]
+        print(f"  {who:<18} {cat / n:6.1%} ({cat}/{n})  {side / n:6.1%} ({side}/{n})")
+    either = agree["explainer/either category"]
+    print(f"  explainer category equal to one of the two labels: {either / n:.1%} ({either}/{n})")
+    m = max(agree["agreed rows"], 1)
+    cat, side = agree["explainer/agreed category"], agree["explainer/agreed side"]
+    print(
+        f"  rows both labellers label alike ({m}): explainer {cat / m:.1%} ({cat}/{m})"
+        f"  {side / m:.1%} ({side}/{m})"
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", action="store_true", help="list the rows the labellers differ on")
+    parser.add_argument(
+        "--holdout", action="store_true", help="the holdout's two labellings, summary figures only"
+    )
     args = parser.parse_args(argv)
+    if args.holdout:
+        if args.rows:
+            parser.error("--rows shows dev rows only")
+        return holdout()
     first = {row["text"]: row for row in dev_rows()}
-    with SECOND.open(encoding="utf-8", newline="") as handle:
-        second = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    second = _read(SECOND)
     missing = [row["text"] for row in second if row["text"] not in first]
     if missing:
-        print(f"not dev rows of replies-own.tsv: {missing[:3]}", file=sys.stderr)
+        print(f"{len(missing)} rows are not dev rows of replies-own.tsv", file=sys.stderr)
         return 2
     n = len(second)
     agree = Counter[str]()

@@ -298,10 +298,6 @@ WORDINGS = [
         "recipient-unknown",
         "theirs",
     ),
-    # Only the code spoke here until round eleven; the words learned since read an address that
-    # "could not be verified" under a policy code as the sender's (sending services' "not a
-    # verified sender"), and say so ("Decided by: words in the text").
-    ("550 5.7.1 Email address could not be verified", "sender-rejected", "yours"),
     ("550 5.1.1 Unknown recipient", "recipient-unknown", "theirs"),
     ("550 Mailbox quota exceeded", "mailbox-full", "theirs"),
     ("550 5.7.350 Remote server returned message detected as spam", "content-policy", "yours"),

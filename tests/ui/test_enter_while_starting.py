@@ -56,13 +56,15 @@ async def test_an_escape_pressed_while_the_lab_starts_does_not_stop_the_start(he
     # Esc cancels network waits; the start waits on nothing but this machine. It used to cancel
     # the start, and the session then never opened.
     app = demo_app("alice@example.test")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         for _ in range(200):
             if app.screen.query("#check"):
                 break
             await pilot.pause()
+        assert app.guided.session is None
         await pilot.press("escape")
         await pilot.pause()
+        assert any("Still starting" in str(n.message) for n in app._notifications)
         held_lab.set()
         await settle(pilot)
         assert app.guided.session is not None
@@ -70,3 +72,25 @@ async def test_an_escape_pressed_while_the_lab_starts_does_not_stop_the_start(he
         await settle(pilot)
         await settle(pilot)
         assert app.guided.book.shown_status(Step.MX) is StepStatus.PASSED
+
+
+async def test_f3_and_f4_wait_for_the_session_to_open(held_lab):
+    # F4 runs the dialogue over both address families and F3 re-tests a bounce: before the
+    # session is open (with --demo, before the lab's DNS is up) neither may start.
+    app = demo_app("alice@example.test")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for _ in range(200):
+            if app.screen.query("#check"):
+                break
+            await pilot.pause()
+        main = app.screen
+        await pilot.press("f4")
+        await pilot.press("f3")
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert "The session is not open yet." in messages
+        assert "Still starting: one moment." in messages
+        assert app.screen is main  # no bounce screen pushed
+        held_lab.set()
+        await settle(pilot)
+        assert app.guided.session is not None

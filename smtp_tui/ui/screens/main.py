@@ -134,7 +134,7 @@ class MainScreen(WizardScreen):
         """The tabs with the MX records, the blacklists and the policy, in the body's last
         cell. Mounted after the first frame: a third of the screen's widgets, styled later,
         let the steps show sooner; the workers that fill the tabs start after this (outside
-        them, so Esc cancelling the start cannot leave the screen without its tabs)."""
+        them, so a start that fails cannot leave the screen without its tabs)."""
         from textual.widgets import TabbedContent, TabPane
 
         from smtp_tui.ui.widgets.blacklist_panel import BlacklistPanel
@@ -191,7 +191,7 @@ class MainScreen(WizardScreen):
         opened = False
         try:
             opened = await self._open_session()
-        finally:  # (also when Esc cancels the start: an Enter kept for it is dropped)
+        finally:  # (also when the start fails or the screen goes: an Enter kept is dropped)
             self.session_opened(opened)
         if not opened:
             return
@@ -226,12 +226,13 @@ class MainScreen(WizardScreen):
     # --- actions ---------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
+        cancelled = self.app.workers.cancel_group(self, "network")
+        if any(worker.is_running for worker in cancelled):
+            return
         if self._starting:
             self.notify("Still starting (nothing on the network yet): one moment.", timeout=2)
             return
-        cancelled = self.app.workers.cancel_group(self, "network")
-        if not any(worker.is_running for worker in cancelled):
-            self.notify("Nothing is pending.", timeout=2)
+        self.notify("Nothing is pending.", timeout=2)
 
     def action_focus_pane(self, widget_id: str) -> None:
         found = self.query(f"#{widget_id}")
@@ -318,6 +319,9 @@ class MainScreen(WizardScreen):
     # --- a bounce to start from (F3) ---------------------------------------------------------
 
     def action_bounce(self) -> None:
+        if self._starting:  # its re-test opens a session, which the start is about to do
+            self.notify("Still starting: one moment.", timeout=2)
+            return
         if self._pending_since is not None:
             self.notify("Wait for the server first; Esc cancels.", severity="warning")
             return

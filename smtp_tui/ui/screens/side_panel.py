@@ -160,6 +160,9 @@ class SidePanelScreen(Screen[None]):
         from smtp_tui.core.families import run_both
 
         run = self.guided
+        if run.session is None:  # not open yet (with --demo the lab may not be up: no lab DNS)
+            self.notify("The session is not open yet.", severity="warning")
+            return
         if not run.options.target:
             self.notify("Name a recipient first (step 1).", severity="warning")
             return
