@@ -44,6 +44,44 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+Labels = dict[str, str]  # a row's "category" and "side"
+
+
+def _count(agree: Counter[str], first: Labels, second: Labels, answer: tuple[str, str]) -> None:
+    """Add one twice-labelled row to ``agree``: labellers with each other, the explainer's
+    ``answer`` with each labelling, and with both where both agree."""
+    both = first["category"] == second["category"] and first["side"] == second["side"]
+    agree["labellers category"] += first["category"] == second["category"]
+    agree["labellers side"] += first["side"] == second["side"]
+    for who, label in (("first", first), ("second", second)):
+        agree[f"explainer/{who} category"] += answer[0] == label["category"]
+        agree[f"explainer/{who} side"] += answer[1] == label["side"]
+    agree["explainer/either category"] += answer[0] in (first["category"], second["category"])
+    agree["agreed rows"] += both
+    agree["explainer/agreed category"] += both and answer[0] == first["category"]
+    agree["explainer/agreed side"] += both and answer[1] == first["side"]
+
+
+def _summary(agree: Counter[str], n: int, what: str) -> None:
+    print(f"{n} {what} labelled twice (category % / side %)")
+    for who in ("labellers", "explainer/first", "explainer/second"):
+        cat, side = agree[f"{who} category"], agree[f"{who} side"]
+        print(f"  {who:<18} {cat / n:6.1%} ({cat}/{n})  {side / n:6.1%} ({side}/{n})")
+    either = agree["explainer/either category"]
+    print(f"  explainer category equal to one of the two labels: {either / n:.1%} ({either}/{n})")
+    m = agree["agreed rows"]
+    cat, side = agree["explainer/agreed category"], agree["explainer/agreed side"]
+    print(
+        f"  rows both labellers label alike ({m}): explainer {cat / max(m, 1):.1%} ({cat}/{m})"
+        f"  {side / max(m, 1):.1%} ({side}/{m})"
+    )
+
+
+def _answer(text: str) -> tuple[str, str]:
+    got = explain_text(text)
+    return str(got.category), str(got.side)
+
+
 def holdout() -> int:
     """Summary figures of two labellings of the holdout and of the explainer against each."""
     first = {
@@ -53,35 +91,11 @@ def holdout() -> int:
     if {row["text"] for row in second} != set(first):
         print("second-labeller-holdout.tsv does not hold exactly the holdout rows", file=sys.stderr)
         return 2
-    n = len(second)
     agree = Counter[str]()
     for row in second:
-        label = first[row["text"]]
-        got = explain_text(row["text"])
-        answer = (str(got.category), str(got.side))
-        both = label["category"] == row["category"] and label["side"] == row["side"]
-        agree["labellers category"] += label["category"] == row["category"]
-        agree["labellers side"] += label["side"] == row["side"]
-        agree["explainer/first category"] += answer[0] == label["category"]
-        agree["explainer/first side"] += answer[1] == label["side"]
-        agree["explainer/second category"] += answer[0] == row["category"]
-        agree["explainer/second side"] += answer[1] == row["side"]
-        agree["explainer/either category"] += answer[0] in (label["category"], row["category"])
-        agree["agreed rows"] += both
-        agree["explainer/agreed category"] += both and answer[0] == label["category"]
-        agree["explainer/agreed side"] += both and answer[1] == label["side"]
-    print(f"{n} holdout rows labelled twice (category % / side %); summary figures only")
-    for who in ("labellers", "explainer/first", "explainer/second"):
-        cat, side = agree[f"{who} category"], agree[f"{who} side"]
-        print(f"  {who:<18} {cat / n:6.1%} ({cat}/{n})  {side / n:6.1%} ({side}/{n})")
-    either = agree["explainer/either category"]
-    print(f"  explainer category equal to one of the two labels: {either / n:.1%} ({either}/{n})")
-    m = max(agree["agreed rows"], 1)
-    cat, side = agree["explainer/agreed category"], agree["explainer/agreed side"]
-    print(
-        f"  rows both labellers label alike ({m}): explainer {cat / m:.1%} ({cat}/{m})"
-        f"  {side / m:.1%} ({side}/{m})"
-    )
+        _count(agree, first[row["text"]], row, _answer(row["text"]))
+    print("Summary figures only: no holdout row is shown.")
+    _summary(agree, len(second), "holdout rows")
     return 0
 
 
@@ -102,19 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"{len(missing)} rows are not dev rows of replies-own.tsv", file=sys.stderr)
         return 2
-    n = len(second)
     agree = Counter[str]()
     pairs = Counter[tuple[str, str]]()
     for row in second:
-        label = first[row["text"]]
-        got = explain_text(row["text"])
-        answer = (str(got.category), str(got.side))
-        agree["labellers category"] += label["category"] == row["category"]
-        agree["labellers side"] += label["side"] == row["side"]
-        agree["explainer/first category"] += answer[0] == label["category"]
-        agree["explainer/first side"] += answer[1] == label["side"]
-        agree["explainer/second category"] += answer[0] == row["category"]
-        agree["explainer/second side"] += answer[1] == row["side"]
+        label, answer = first[row["text"]], _answer(row["text"])
+        _count(agree, label, row, answer)
         if label["category"] != row["category"]:
             pairs[(label["category"], row["category"])] += 1
             if args.rows:
@@ -123,10 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{row['category']}/{row['side']}  explainer {answer[0]}/{answer[1]}\n"
                     f"    {row['text'][:160]}"
                 )
-    print(f"{n} dev rows labelled twice (category % / side %)")
-    for who in ("labellers", "explainer/first", "explainer/second"):
-        cat, side = agree[f"{who} category"], agree[f"{who} side"]
-        print(f"  {who:<18} {cat / n:6.1%} ({cat}/{n})  {side / n:6.1%} ({side}/{n})")
+    _summary(agree, len(second), "dev rows")
     print("categories the labellers differ on (first -> second):")
     for (a, b), count in pairs.most_common():
         print(f"  {count}  {a} -> {b}")

@@ -14,7 +14,7 @@ may overrule a code, or the command the reply answered, that names a category). 
 lists the rows each policy changes. The rules were tuned on these rows, so the rows left to a
 code are mostly the ones the labels call vague (``other``): a hard test.
 
-History: each batch of new real replies the corpus received (rounds 3 to 11), read by the
+History: each batch of new real replies the corpus received (rounds 3 to 12), read by the
 explainer of the commit before the batch (it had never seen them: each batch was scored blind)
 and by that explainer plus a word model trained only on the dev rows of that commit. The old
 explainers run from ``git archive`` in a child process (read-only git; nothing is checked out).
@@ -115,6 +115,7 @@ BATCHES = {
     "round 9": ("dab3de2", "41d432a"),
     "round 10": ("4d4f60e", "80fb42c"),
     "round 11": ("80fb42c", "2b29938"),
+    "round 12": ("2b29938", "235ba8c"),
 }
 # Asks an old explainer (on PYTHONPATH) for its answers; run in a child so two versions of the
 # package never meet in one process.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.pilot import Pilot
 
 from smtp_tui.core.steps import Step, StepStatus
 from smtp_tui.ui.app import SmtpTuiApp
@@ -26,13 +27,18 @@ def held_lab(monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
     return release
 
 
+async def _until_the_steps_show(app: SmtpTuiApp, pilot: Pilot[None]) -> None:
+    """The guided screen is up (its command check line exists); the session is still starting."""
+    for _ in range(200):
+        if app.screen.query("#check"):
+            return
+        await pilot.pause()
+
+
 async def test_an_enter_pressed_while_the_lab_starts_runs_step_one_once_it_is_up(held_lab):
     app = demo_app("alice@example.test")
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(200):
-            if app.screen.query("#check"):
-                break
-            await pilot.pause()
+        await _until_the_steps_show(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert app.guided.session is None
@@ -57,10 +63,7 @@ async def test_an_escape_pressed_while_the_lab_starts_does_not_stop_the_start(he
     # the start, and the session then never opened.
     app = demo_app("alice@example.test")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        for _ in range(200):
-            if app.screen.query("#check"):
-                break
-            await pilot.pause()
+        await _until_the_steps_show(app, pilot)
         assert app.guided.session is None
         await pilot.press("escape")
         await pilot.pause()
@@ -79,10 +82,7 @@ async def test_f3_and_f4_wait_for_the_session_to_open(held_lab):
     # session is open (with --demo, before the lab's DNS is up) neither may start.
     app = demo_app("alice@example.test")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        for _ in range(200):
-            if app.screen.query("#check"):
-                break
-            await pilot.pause()
+        await _until_the_steps_show(app, pilot)
         main = app.screen
         await pilot.press("f4")
         await pilot.press("f3")
