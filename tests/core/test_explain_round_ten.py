@@ -79,6 +79,15 @@ ROUND_TEN = [
         "theirs",
         "postfix-verify-unreachable",
     ),
+    # Postfix 3.7's first answer while its probe is out (seen against a real Postfix on
+    # loopback): nothing is known about the address yet.
+    (
+        "450 4.1.1 <a@example.org>: Recipient address rejected: unverified address: "
+        "Address verification in progress",
+        "other",
+        "theirs",
+        "postfix-verify-in-progress",
+    ),
     (
         "450 4.1.1 <a@example.org>: Recipient address rejected: unverified address: "
         "host mx.example.org said: 550 no mailbox here",
@@ -219,6 +228,27 @@ ROUND_TWELVE = [
         "authentication",
         "yours",
         "SPF/DKIM/DMARC",
+    ),
+    # Trend Micro's hosted filter names its list after Postfix's prefix: ERS lists IPs ...
+    (
+        "554 5.7.1 <a@example.org>: Recipient address rejected: ERS-DUL.",
+        "sender-ip-blocked",
+        "yours",
+        "trend-hes-ers-tag",
+    ),
+    # ... BLOCK-SEND-ER is the customer's blocked senders; an address merely starting "ers-"
+    # is no list.
+    (
+        "554 5.7.1 <a@example.org>: Recipient address rejected: BLOCK-SEND-ER.",
+        "sender-rejected",
+        "yours",
+        "trend-hes-blocked-sender",
+    ),
+    (
+        "550 5.1.1 <a@example.org>: Recipient address rejected: ers-team mailbox unknown",
+        "recipient-unknown",
+        "theirs",
+        "unknown recipient",
     ),
     # Amazon SES's own replies; policyd-weight's score and the HELO it names.
     (
