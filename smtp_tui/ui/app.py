@@ -136,9 +136,14 @@ class SmtpTuiApp(App[int]):
     async def on_first_frame_screen_drawn(self) -> None:
         """The steps are on the terminal: load the guided screen and put it over them (the
         stand-in is the default screen, which stays at the bottom of the stack unseen).
-        Keys pressed before this point were dropped by the stand-in; keys that arrive while
-        the guided screen loads wait in the app's queue and reach it."""
-        await self.push_screen(self._main_screen())
+        Keys pressed before this point were dropped by the stand-in but an Enter, which it
+        hands on; keys that arrive while the guided screen loads wait in the app's queue and
+        reach it."""
+        stand_in = self.screen
+        main = self._main_screen()
+        await self.push_screen(main)
+        if isinstance(stand_in, FirstFrameScreen) and stand_in.enter_pressed:
+            main.keep_enter()
 
     def _main_screen(self) -> MainScreen:
         from smtp_tui.ui.screens.main import MainScreen

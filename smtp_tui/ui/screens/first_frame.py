@@ -9,10 +9,11 @@ It is the app's default screen, composed as Textual composes any app's first scr
 holds as few widgets as a bare app (a header, two panes, a footer): each widget costs its
 styling, layout and registration before the first frame.
 
-Keys pressed while the stand-in is up are dropped (Enter does nothing before the session opens
-anyway), except Ctrl+Q, which quits; the app turns off the palette and F1 here (see
-``SmtpTuiApp.check_action``). Keys that arrive while the guided screen loads wait in the app's
-queue and reach it."""
+Keys pressed while the stand-in is up are dropped, except Ctrl+Q, which quits, and Enter, which
+the stand-in keeps for the guided screen: it runs step 1 once the session is open, as an Enter
+pressed while the session starts does (muscle memory: start, Enter). The app turns off the
+palette and F1 here (see ``SmtpTuiApp.check_action``). Keys that arrive while the guided screen
+loads wait in the app's queue and reach it."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ class FirstFrameScreen(Screen[None]):
     class Drawn(Message):
         """The first frame is on the terminal: time to load the guided screen."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.enter_pressed = False  # handed on to the guided screen (``keep_enter``)
+
     def compose(self) -> ComposeResult:
         yield Header(icon="✉")
         steps = Content("\n").join(
@@ -49,5 +54,9 @@ class FirstFrameScreen(Screen[None]):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_key(self, event: events.Key) -> None:
+        # An Enter typed before the app took the terminal was turned into a line feed by the
+        # terminal's line discipline (ICRNL): it arrives here as Ctrl+J.
+        if event.key in ("enter", "ctrl+j"):
+            self.enter_pressed = True
         event.stop()
         event.prevent_default()

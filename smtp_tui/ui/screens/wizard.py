@@ -157,10 +157,19 @@ class WizardScreen(SidePanelScreen):
         event.stop()
         if self.guided.session is None:
             if self._starting:  # kept for the session's start (see ``session_opened``)
-                self._enter_while_starting = True
-                self.panel.show_check(None, note="Starting: your Enter runs once it is ready.")
+                self.keep_enter()
             return  # otherwise it could not start, and said so
         self.send_typed(event.value)
+
+    def keep_enter(self) -> None:
+        """An Enter pressed before the session is open (on the command line, or on the stand-in
+        before this screen was loaded) runs the step shown once it is open."""
+        if not self._starting:  # open already (or it could not open, and said so)
+            if self.guided.session is not None:
+                self.send_typed(self.panel.command.value)
+            return
+        self._enter_while_starting = True
+        self.panel.show_check(None, note="Starting: your Enter runs once it is ready.")
 
     def session_opened(self, opened: bool) -> None:
         """The session's start is over (``opened``: it can send): an Enter pressed meanwhile
