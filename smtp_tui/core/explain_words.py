@@ -56,6 +56,8 @@ _FUNCTION_WORDS = _COURTESIES | frozenset(
     | {"can", "cannot", "be", "been", "has", "have", "had", "will", "would", "may", "any"}
     | {"all", "its", "their", "which", "who", "than", "so", "if", "but", "into", "after"}
     | {"before", "again", "now"}
+    # When, not why: "temporary failure, please try again later" states no cause.
+    | {"later", "try", "retry", "temporary", "temporarily", "moment", "minutes", "soon"}
 )
 # A reply's reason is near its start; a long text must cost no more than a short one.
 _MAX_WORDS = 120

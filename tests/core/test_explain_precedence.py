@@ -93,6 +93,13 @@ PRECEDENCE = [
         DecidedBy.ENHANCED_CODE,
     ),
     (
+        "words that say when, not why, are no cause the words may read",
+        "451 Temporary failure, please try again later.",
+        "other",
+        "unclear",
+        DecidedBy.BASIC_CODE,
+    ),
+    (
         "5.2.0 does not decide alone, in words nobody knows",
         # Words neither the tables nor the learned words know (explain_words).
         "550 5.2.0 Xyzzy plugh frobnicated the quux",

@@ -193,6 +193,10 @@ ROUND_TWELVE = [
         "server trouble",
     ),
     ("451 Temporary service failure", "server-unavailable", "theirs", "server trouble"),
+    # "Service unavailable" is a server down only when the reply is temporary; under a
+    # permanent code it is RFC 5321's wording for a refusal that names no cause.
+    ("421 Service unavailable, try later", "server-unavailable", "theirs", "server trouble"),
+    ("554 5.0.0 Service unavailable", "other", "unclear", "5.0.0"),
     # A server with no TLS to offer: their set-up.
     ("502 TLS not available", "tls-required", "theirs", "no TLS there"),
     # ... not a client that came without it.
