@@ -136,6 +136,10 @@ class KnownText:
     source: str
     label: str = ""  # the provider's own code for it ("5.7.606", "TSS04"), shown when it decides
     priority: int = 0  # breaks ties inside a tier before the length of the match does
+    # Speaks only for a temporary (4xx) reply or one without a code: "Service unavailable" is a
+    # server that is down when it says "come back later", and RFC 5321's wording for a refusal
+    # that names no cause when it is final (554 Service unavailable).
+    transient_only: bool = False
     # Each pattern on its own, to measure the longest thing the entry says about a reply (the
     # joined ``pattern`` stops at the leftmost alternative, which may be a short code or a URL).
     # Kept as (lowercased) text and compiled only for entries that match, on first use.

@@ -27,7 +27,8 @@ _LINE_PREFIX = re.compile(r"^\s*(?:[2-5]\d\d(?:[ -]|$))?\s*(?:#?[245]\.\d{1,3}\.
 _WRAPPERS = re.compile(
     r"\(\s*in\s+reply\s+to\s+[^)]*\)"  # Postfix: (in reply to RCPT TO command)
     r"|\(\s*state\s+\d+\s*\)"  # Gmail: (state 14)
-    r"|\bdiagnostic-code:\s*(?:smtp|x-[\w-]+)\s*;"
+    # A DSN's diagnostic type, also pasted without its "Diagnostic-Code:" field name.
+    r"|(?:\bdiagnostic-code:\s*|^\s*)(?:smtp|x-[\w-]+)\s*;"
     r"|\bremote-mta:\s*dns;\s*\S+"
     # The bouncing MTA's own words around the remote reply: Postfix, Exim, qmail, Exchange.
     r"|\bhost\s+\S+\s*(?:\[[^\]]*\])?\s+said:"

@@ -9,7 +9,8 @@ learned words would still guess right.
 
 import pytest
 
-from smtp_tui.core.explain import explain_text
+from smtp_tui.core.explain import explain_reply, explain_text
+from smtp_tui.core.replies import Reply
 
 ROUND_TEN = [
     # 501 is "syntax error in parameters or arguments": an invalid address under it is the form
@@ -197,6 +198,15 @@ ROUND_TWELVE = [
     # permanent code it is RFC 5321's wording for a refusal that names no cause.
     ("421 Service unavailable, try later", "server-unavailable", "theirs", "server trouble"),
     ("554 5.0.0 Service unavailable", "other", "unclear", "5.0.0"),
+    # Wherever the code stands in a pasted line, and with a DSN's "smtp;" before it.
+    (
+        "<a@example.org>: host mx.example.org[192.0.2.1] said: 421 Service unavailable "
+        "(in reply to RCPT TO command)",
+        "server-unavailable",
+        "theirs",
+        "server trouble",
+    ),
+    ("smtp; 554 Service unavailable", "other", "unclear", "reply code 554"),
     # A server with no TLS to offer: their set-up.
     ("502 TLS not available", "tls-required", "theirs", "no TLS there"),
     # ... not a client that came without it.
@@ -249,7 +259,7 @@ ROUND_TWELVE = [
         "trend-hes-blocked-sender",
     ),
     (
-        "550 5.1.1 <a@example.org>: Recipient address rejected: ers-team mailbox unknown",
+        "550 5.1.1 <a@example.org>: Recipient address rejected: ers-team. mailbox unknown",
         "recipient-unknown",
         "theirs",
         "unknown recipient",
@@ -284,6 +294,15 @@ ROUND_TWELVE = [
         "policyd-weight-helo",
     ),
 ]
+
+
+def test_service_unavailable_from_the_wire_is_read_by_its_code() -> None:
+    """A reply from a session carries its code apart from its text: a temporary one is a server
+    that is down, a final one a refusal that names no cause."""
+    temporary = explain_reply(Reply(421, ("mx.example.org Service unavailable",), b""))
+    final = explain_reply(Reply(554, ("mx.example.org Service unavailable",), b""))
+    assert (str(temporary.category), str(temporary.side)) == ("server-unavailable", "theirs")
+    assert (str(final.category), str(final.side)) == ("other", "unclear")
 
 
 def test_an_address_that_could_not_be_verified_under_a_policy_code_is_not_theirs() -> None:

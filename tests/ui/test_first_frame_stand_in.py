@@ -4,6 +4,8 @@ place, and Ctrl+Q works in between."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 
@@ -14,6 +16,8 @@ from smtp_tui.ui.screens.first_frame import FirstFrameScreen
 from smtp_tui.ui.screens.main import MainScreen
 from smtp_tui.ui.widgets.step_list import StepList
 from tests.ui.conftest import loaded_by, settle
+
+BOUNCES = Path(__file__).parents[1] / "fixtures" / "bounces"
 
 # What the guided screen needs and the stand-in does not: loaded after the first frame.
 LOADED_AFTER_THE_FIRST_FRAME = (
@@ -145,4 +149,24 @@ async def test_without_an_enter_on_the_stand_in_step_one_waits(monkeypatch):
             await pilot.pause()
         await settle(pilot)
         assert app.guided.session is not None
+        assert app.guided.book.shown_status(Step.MX) is StepStatus.CURRENT
+
+
+async def test_a_kept_enter_is_not_sent_behind_the_bounce_reader(monkeypatch):
+    """With --bounce the bounce reader opens over the guided screen as the session opens: an
+    Enter pressed on the stand-in was meant for step 1, which is no longer on top."""
+    monkeypatch.setattr(SmtpTuiApp, "on_ready", lambda app: None)
+    options = build_options(target="alice@example.test", timeout=5.0, demo=True)
+    bounce = (BOUNCES / "postfix-unknown-user.eml").read_bytes()
+    app = make_app(options, first_frame=True, bounce=bounce)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        app.post_message(FirstFrameScreen.Drawn())
+        for _ in range(500):
+            if type(app.screen).__name__ == "BounceScreen":
+                break
+            await pilot.pause()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BounceScreen"
         assert app.guided.book.shown_status(Step.MX) is StepStatus.CURRENT

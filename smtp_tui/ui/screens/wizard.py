@@ -165,18 +165,24 @@ class WizardScreen(SidePanelScreen):
         """An Enter pressed before the session is open (on the command line, or on the stand-in
         before this screen was loaded) runs the step shown once it is open."""
         if not self._starting:  # open already (or it could not open, and said so)
-            if self.guided.session is not None:
-                self.send_typed(self.panel.command.value)
+            self._send_kept()
             return
         self._enter_while_starting = True
         self.panel.show_check(None, note="Starting: your Enter runs once it is ready.")
 
+    def _send_kept(self) -> None:
+        """Send what the command line holds for a kept Enter, unless another screen is on top
+        by now (the bounce reader opened with --bounce, F2's explain): the Enter was meant for
+        this one."""
+        if self.guided.session is not None and self.app.screen is self:
+            self.send_typed(self.panel.command.value)
+
     def session_opened(self, opened: bool) -> None:
         """The session's start is over (``opened``: it can send): an Enter pressed meanwhile
-        sends what the command line holds now."""
+        sends what the command line holds then."""
         self._starting = False
         if opened and self._enter_while_starting:
-            self.call_later(self.send_typed, self.panel.command.value)
+            self.call_later(self._send_kept)
         self._enter_while_starting = False
 
     def send_typed(self, text: str) -> None:
