@@ -9,6 +9,7 @@ rule or the learned words would still guess right.
 import pytest
 
 from smtp_tui.core.explain import explain_text
+from tests.core.explain_reading import assert_read_as
 
 ROUND_SEVEN = [
     # A lookup link is weak: a cause the reply states beats it ...
@@ -154,9 +155,7 @@ ROUND_NINE = [
 def test_round_seven_to_nine_wordings_are_read(
     text: str, category: str, side: str, decided: str
 ) -> None:
-    got = explain_text(text)
-    assert (str(got.category), str(got.side)) == (category, side), got.decided_by
-    assert decided in got.decided_by
+    assert_read_as(text, category, side, decided)
 
 
 @pytest.mark.parametrize(

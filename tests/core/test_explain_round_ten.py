@@ -11,6 +11,7 @@ import pytest
 
 from smtp_tui.core.explain import explain_reply, explain_text
 from smtp_tui.core.replies import Reply
+from tests.core.explain_reading import assert_read_as
 
 ROUND_TEN = [
     # 501 is "syntax error in parameters or arguments": an invalid address under it is the form
@@ -318,6 +319,4 @@ def test_an_address_that_could_not_be_verified_under_a_policy_code_is_not_theirs
 def test_round_ten_to_twelve_wordings_are_read(
     text: str, category: str, side: str, decided: str
 ) -> None:
-    got = explain_text(text)
-    assert (str(got.category), str(got.side)) == (category, side), got.decided_by
-    assert decided in got.decided_by
+    assert_read_as(text, category, side, decided)

@@ -58,6 +58,30 @@ async def wait_until_drawn(pilot: Pilot[object], seen: list[str]) -> None:
         await pilot.pause()
 
 
+async def until_guided(app: SmtpTuiApp, pilot: Pilot[object]) -> None:
+    """Until the guided screen has taken the stand-in's place, then until its workers rest."""
+    for _ in range(500):
+        if isinstance(app.screen, MainScreen):
+            break
+        await pilot.pause()
+    await settle(pilot)
+
+
+@pytest.fixture
+def drawn_when_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-in says it is drawn only when the test posts ``Drawn``."""
+    monkeypatch.setattr(SmtpTuiApp, "on_ready", lambda app: None)
+
+
+async def press_on_the_stand_in(app: SmtpTuiApp, pilot: Pilot[object], key: str) -> None:
+    """``key`` while only the stand-in is up; then the guided screen loads."""
+    await pilot.pause()
+    assert isinstance(app.screen, FirstFrameScreen)
+    await pilot.press(key)
+    app.post_message(FirstFrameScreen.Drawn())
+    await until_guided(app, pilot)
+
+
 async def test_the_steps_are_drawn_first_then_the_guided_screen_takes_their_place(monkeypatch):
     drawn: list[str] = []
     swap = SmtpTuiApp.on_first_frame_screen_drawn
@@ -71,11 +95,7 @@ async def test_the_steps_are_drawn_first_then_the_guided_screen_takes_their_plac
     monkeypatch.setattr(SmtpTuiApp, "on_first_frame_screen_drawn", noted)
     app = stand_in_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(500):
-            if isinstance(app.screen, MainScreen):
-                break
-            await pilot.pause()
-        await settle(pilot)
+        await until_guided(app, pilot)
         assert drawn and "Look up MX" in drawn[0] and "RCPT TO" in drawn[0]
         rows = [str(row.prompt) for row in app.screen.query_one(StepList).options]
         assert rows[0].split()[-2:] == drawn[0].splitlines()[0].split()[-2:]
@@ -116,53 +136,33 @@ async def test_the_stand_in_is_the_first_screen_and_holds_what_a_bare_app_holds(
 # terminal was still in line mode and turned its CR into LF.
 @pytest.mark.parametrize("key", ["enter", "ctrl+j"])
 async def test_an_enter_pressed_on_the_stand_in_runs_step_one_once_the_session_is_open(
-    monkeypatch, key
+    drawn_when_told, key
 ):
     """Start, Enter: the Enter is kept for the guided screen, as one pressed while the session
     starts is, instead of being lost because the guided screen was not loaded yet."""
-    monkeypatch.setattr(SmtpTuiApp, "on_ready", lambda app: None)  # the test says when drawn
     app = stand_in_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, FirstFrameScreen)
-        await pilot.press(key)
-        app.post_message(FirstFrameScreen.Drawn())
-        for _ in range(500):
-            if isinstance(app.screen, MainScreen):
-                break
-            await pilot.pause()
-        await settle(pilot)
+        await press_on_the_stand_in(app, pilot, key)
         await settle(pilot)
         assert app.guided.book.shown_status(Step.MX) is StepStatus.PASSED
 
 
-async def test_without_an_enter_on_the_stand_in_step_one_waits(monkeypatch):
-    monkeypatch.setattr(SmtpTuiApp, "on_ready", lambda app: None)
+async def test_without_an_enter_on_the_stand_in_step_one_waits(drawn_when_told):
     app = stand_in_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("x")
-        app.post_message(FirstFrameScreen.Drawn())
-        for _ in range(500):
-            if isinstance(app.screen, MainScreen):
-                break
-            await pilot.pause()
-        await settle(pilot)
+        await press_on_the_stand_in(app, pilot, "x")
         assert app.guided.session is not None
         assert app.guided.book.shown_status(Step.MX) is StepStatus.CURRENT
 
 
-async def test_a_kept_enter_is_not_sent_behind_the_bounce_reader(monkeypatch):
+async def test_a_kept_enter_is_not_sent_behind_the_bounce_reader(drawn_when_told):
     """With --bounce the bounce reader opens over the guided screen as the session opens: an
     Enter pressed on the stand-in was meant for step 1, which is no longer on top."""
-    monkeypatch.setattr(SmtpTuiApp, "on_ready", lambda app: None)
     options = build_options(target="alice@example.test", timeout=5.0, demo=True)
     bounce = (BOUNCES / "postfix-unknown-user.eml").read_bytes()
     app = make_app(options, first_frame=True, bounce=bounce)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        app.post_message(FirstFrameScreen.Drawn())
+        await press_on_the_stand_in(app, pilot, "enter")
         for _ in range(500):
             if type(app.screen).__name__ == "BounceScreen":
                 break
