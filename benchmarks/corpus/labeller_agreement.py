@@ -1,29 +1,24 @@
-"""How often two labellers agree: the ceiling a category goal can be judged against.
+"""How often three labellers agree: the ceiling a category goal can be judged against.
 
 Run:  python benchmarks/corpus/labeller_agreement.py [--rows]
+      python benchmarks/corpus/labeller_agreement.py --holdout   (summary figures only)
 
-``second-labeller.tsv`` holds 200 dev rows of ``replies-own.tsv`` (drawn at random, seed
-20261130) labelled a second time by a labeller who saw only the text, its source and the
-labelling rules of README.md: never the first labels, the explainer's answers, nor the holdout.
-This prints how often the two labellings agree on category and side, and how often the explainer
-agrees with each. The first labels were tuned on (they are dev rows), the second were not: the
-explainer's agreement with the second labeller, beside the labellers' agreement with each other,
-says how much of what remains is the explainer and how much is the labels themselves.
+200 dev rows of ``replies-own.tsv`` (drawn at random, seed 20261130) and all 240 holdout rows were
+labelled twice more, blind (see ``three_labellers.py``): the second time before the README's
+settled rules, the third time after them. This prints how often each pair of labellings agrees on
+category and side, how often all three do, and how often the explainer agrees with the first
+labels, with the majority's, and with the rows all three label alike. The first dev labels were
+tuned on; the others were not.
 
-Holdout rows are never read (``dev_rows.py``'s rule): a row of the file that is not a dev row
-stops the script.
-
-``--holdout`` does the same for the 240 holdout rows, labelled a second time by another labeller
-under the same conditions (``second-labeller-holdout.tsv``): it prints the summary figures only,
-never a row nor a confusion pair, as ``explain_accuracy.py --holdout`` does, so nobody tuning the
-explainer sees a holdout row through it. It adds the explainer's score on the rows whose two
-labels agree (both labellers, category and side).
+Holdout rows are never shown (``dev_rows.py``'s rule): a row of a dev file that is not a dev row
+stops the script, and ``--holdout`` prints summary figures only, never a row nor a confusion
+pair, as ``explain_accuracy.py --holdout`` does. ``--rows`` lists the dev rows whose majority
+label differs from the first label.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections import Counter
 from pathlib import Path
@@ -31,108 +26,121 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dev_rows import dev_rows
+from three_labellers import (
+    SECOND,
+    SECOND_HOLDOUT,
+    THIRD,
+    THIRD_HOLDOUT,
+    Label,
+    holdout_labels,
+    majority,
+    read_labelling,
+)
 
 from smtp_tui.core.explain import explain_text
 
 HERE = Path(__file__).resolve().parent
-SECOND = HERE / "second-labeller.tsv"
-SECOND_HOLDOUT = HERE / "second-labeller-holdout.tsv"
+PAIRS = (("first", "second"), ("first", "third"), ("second", "third"))
 
 
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-Labels = dict[str, str]  # a row's "category" and "side"
-
-
-def _count(agree: Counter[str], first: Labels, second: Labels, answer: tuple[str, str]) -> None:
-    """Add one twice-labelled row to ``agree``: labellers with each other, the explainer's
-    ``answer`` with each labelling, and with both where both agree."""
-    both = first["category"] == second["category"] and first["side"] == second["side"]
-    agree["labellers category"] += first["category"] == second["category"]
-    agree["labellers side"] += first["side"] == second["side"]
-    for who, label in (("first", first), ("second", second)):
-        agree[f"explainer/{who} category"] += answer[0] == label["category"]
-        agree[f"explainer/{who} side"] += answer[1] == label["side"]
-    agree["explainer/either category"] += answer[0] in (first["category"], second["category"])
-    agree["agreed rows"] += both
-    agree["explainer/agreed category"] += both and answer[0] == first["category"]
-    agree["explainer/agreed side"] += both and answer[1] == first["side"]
-
-
-def _summary(agree: Counter[str], n: int, what: str) -> None:
-    print(f"{n} {what} labelled twice (category % / side %)")
-    for who in ("labellers", "explainer/first", "explainer/second"):
-        cat, side = agree[f"{who} category"], agree[f"{who} side"]
-        print(f"  {who:<18} {cat / n:6.1%} ({cat}/{n})  {side / n:6.1%} ({side}/{n})")
-    either = agree["explainer/either category"]
-    print(f"  explainer category equal to one of the two labels: {either / n:.1%} ({either}/{n})")
-    m = agree["agreed rows"]
-    cat, side = agree["explainer/agreed category"], agree["explainer/agreed side"]
-    print(
-        f"  rows both labellers label alike ({m}): explainer {cat / max(m, 1):.1%} ({cat}/{m})"
-        f"  {side / max(m, 1):.1%} ({side}/{m})"
-    )
-
-
-def _answer(text: str) -> tuple[str, str]:
+def _answer(text: str) -> Label:
     got = explain_text(text)
     return str(got.category), str(got.side)
 
 
-def holdout() -> int:
-    """Summary figures of two labellings of the holdout and of the explainer against each."""
-    first = {
-        row["text"]: row for row in _read(HERE / "replies-own.tsv") if row["split"] == "holdout"
+def _count(agree: Counter[str], labels: dict[str, Label], answer: Label) -> None:
+    """Add one thrice-labelled row to ``agree``."""
+    for a, b in PAIRS:
+        agree[f"{a}/{b} category"] += labels[a][0] == labels[b][0]
+        agree[f"{a}/{b} side"] += labels[a][1] == labels[b][1]
+    all_alike = labels["first"] == labels["second"] == labels["third"]
+    agree["all alike"] += all_alike
+    agree["majority differs from first"] += labels["majority"] != labels["first"]
+    for who in ("first", "second", "third", "majority"):
+        agree[f"explainer/{who} category"] += answer[0] == labels[who][0]
+        agree[f"explainer/{who} side"] += answer[1] == labels[who][1]
+    agree["explainer/alike category"] += all_alike and answer[0] == labels["first"][0]
+    agree["explainer/alike side"] += all_alike and answer[1] == labels["first"][1]
+
+
+def _line(what: str, cat: int, side: int, n: int) -> str:
+    n = max(n, 1)
+    return f"  {what:<26} {cat / n:6.1%} ({cat}/{n})  {side / n:6.1%} ({side}/{n})"
+
+
+def _summary(agree: Counter[str], n: int, what: str) -> None:
+    print(f"{n} {what} labelled three times (category % / side %)")
+    for a, b in PAIRS:
+        print(_line(f"labellers {a}/{b}", agree[f"{a}/{b} category"], agree[f"{a}/{b} side"], n))
+    for who in ("first", "second", "third", "majority"):
+        cat, side = agree[f"explainer/{who} category"], agree[f"explainer/{who} side"]
+        print(_line(f"explainer/{who} labels", cat, side, n))
+    m = agree["all alike"]
+    print(
+        _line(
+            f"explainer, {m} rows alike",
+            agree["explainer/alike category"],
+            agree["explainer/alike side"],
+            m,
+        )
+    )
+    print(f"  majority label differs from the first on {agree['majority differs from first']} rows")
+
+
+def _labels(first: Label, second: Label, third: Label) -> dict[str, Label]:
+    return {
+        "first": first,
+        "second": second,
+        "third": third,
+        "majority": majority(first, second, third),
     }
-    second = _read(SECOND_HOLDOUT)
-    if {row["text"] for row in second} != set(first):
-        print("second-labeller-holdout.tsv does not hold exactly the holdout rows", file=sys.stderr)
+
+
+def holdout() -> int:
+    """Summary figures of three labellings of the holdout and of the explainer against each."""
+    first = holdout_labels()
+    second, third = read_labelling(SECOND_HOLDOUT), read_labelling(THIRD_HOLDOUT)
+    if not set(first) == set(second) == set(third):
+        print("the labelling files do not hold exactly the holdout rows", file=sys.stderr)
         return 2
     agree = Counter[str]()
-    for row in second:
-        _count(agree, first[row["text"]], row, _answer(row["text"]))
+    for text, label in first.items():
+        _count(agree, _labels(label, second[text], third[text]), _answer(text))
     print("Summary figures only: no holdout row is shown.")
-    _summary(agree, len(second), "holdout rows")
+    _summary(agree, len(first), "holdout rows")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", action="store_true", help="list the rows the labellers differ on")
     parser.add_argument(
-        "--holdout", action="store_true", help="the holdout's two labellings, summary figures only"
+        "--rows",
+        action="store_true",
+        help="list the dev rows whose majority label is not the first",
+    )
+    parser.add_argument(
+        "--holdout", action="store_true", help="the holdout's labellings, summary figures only"
     )
     args = parser.parse_args(argv)
     if args.holdout:
         if args.rows:
             parser.error("--rows shows dev rows only")
         return holdout()
-    first = {row["text"]: row for row in dev_rows()}
-    second = _read(SECOND)
-    missing = [row["text"] for row in second if row["text"] not in first]
-    if missing:
+    first = {row["text"]: (row["category"], row["side"]) for row in dev_rows()}
+    second, third = read_labelling(SECOND), read_labelling(THIRD)
+    missing = [text for text in (*second, *third) if text not in first]
+    if missing or set(second) != set(third):
         print(f"{len(missing)} rows are not dev rows of replies-own.tsv", file=sys.stderr)
         return 2
     agree = Counter[str]()
-    pairs = Counter[tuple[str, str]]()
-    for row in second:
-        label, answer = first[row["text"]], _answer(row["text"])
-        _count(agree, label, row, answer)
-        if label["category"] != row["category"]:
-            pairs[(label["category"], row["category"])] += 1
-            if args.rows:
-                print(
-                    f"first {label['category']}/{label['side']}  second "
-                    f"{row['category']}/{row['side']}  explainer {answer[0]}/{answer[1]}\n"
-                    f"    {row['text'][:160]}"
-                )
+    for text in second:
+        labels = _labels(first[text], second[text], third[text])
+        answer = _answer(text)
+        _count(agree, labels, answer)
+        if args.rows and labels["majority"] != labels["first"]:
+            shown = "  ".join(f"{who} {'/'.join(label)}" for who, label in labels.items())
+            print(f"{shown}  explainer {'/'.join(answer)}\n    {text[:160]}")
     _summary(agree, len(second), "dev rows")
-    print("categories the labellers differ on (first -> second):")
-    for (a, b), count in pairs.most_common():
-        print(f"  {count}  {a} -> {b}")
     return 0
 
 
