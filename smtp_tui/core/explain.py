@@ -191,8 +191,9 @@ def match_known_text(text: str) -> KnownText | None:
 def _text_evidence(line: str, code: int | None, enhanced: str | None) -> list[_Evidence]:
     evidence = []
     final = code is not None and code >= 500
+    temporary = code is not None and 400 <= code < 500
     for match in text_matches(line):
-        if final and match.known.transient_only:
+        if (final and match.known.transient_only) or (temporary and match.known.final_only):
             continue
         known, words = match.known, match.words.strip()[:80]
         by = DECIDED_BY_TIER[known.tier]

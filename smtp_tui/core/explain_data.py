@@ -152,6 +152,7 @@ def _known_text(item: dict[str, Any], family: dict[str, Any], where: str) -> Kno
         label=item.get("label", ""),
         priority=int(item.get("priority", 0)),
         transient_only=bool(item.get("transient_only", False)),
+        final_only=bool(item.get("final_only", False)),
         alternatives=(
             tuple(lowercase_pattern(text) for text in patterns) if len(patterns) > 1 else ()
         ),

@@ -140,6 +140,10 @@ class KnownText:
     # server that is down when it says "come back later", and RFC 5321's wording for a refusal
     # that names no cause when it is final (554 Service unavailable).
     transient_only: bool = False
+    # Speaks only for a final (5xx) reply or one without a code: RFC 5321's "mailbox unavailable"
+    # is a mailbox that does not exist when it is final (as Microsoft and GMX use it, and sisimai
+    # reads it) and a mailbox busy or held back for now when it is temporary (450).
+    final_only: bool = False
     # Each pattern on its own, to measure the longest thing the entry says about a reply (the
     # joined ``pattern`` stops at the leftmost alternative, which may be a short code or a URL).
     # Kept as (lowercased) text and compiled only for entries that match, on first use.

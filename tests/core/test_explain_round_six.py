@@ -59,7 +59,7 @@ SENDING_SIDE = [
     ("550 Mail from your domain is not accepted here", "sender-rejected", "yours"),
     ("554 Your sending domain has been blocked", "sender-rejected", "yours"),
     ("550 Your domain has no MX record", "sender-rejected", "yours"),
-    ("553 Domain name required for sender address", "sender-rejected", "yours"),
+    ("553 Domain name required for sender address", "syntax", "yours"),  # settled rule 6
     ("501 5.5.2 HELO requires a valid hostname", "helo-rejected", "yours"),
     (
         "450 4.7.1 Recipient address rejected: policy rejection, not logged in",

@@ -22,10 +22,10 @@ ROUND_TEN = [
     # X.1.3 is "bad destination mailbox address syntax": an address it calls invalid is malformed.
     ("550 5.1.3 STOREDRV.Submit; invalid recipient address", "syntax", "yours", "address syntax"),
     ("553 5.1.3 <x> is not a valid RFC 5321 address", "syntax", "yours", "address syntax"),
-    # ... while under a refusal of the mailbox it is still an unknown recipient, and a sender's
-    # bad address stays the sender's.
+    # ... while under a refusal of the mailbox it is still an unknown recipient; a sender's
+    # address written wrongly is syntax too (the corpus README's settled rule 6).
     ("550 5.1.1 <bob@example.net>: invalid address", "recipient-unknown", "theirs", "5.1.1"),
-    ("501 5.1.7 Bad sender address syntax", "sender-rejected", "yours", "sender refused"),
+    ("501 5.1.7 Bad sender address syntax", "syntax", "yours", "address syntax"),
     # Postfix's sender-login check: the login must change, not the address.
     (
         "553 5.7.1 <a@example.org>: Sender address rejected: not logged in",

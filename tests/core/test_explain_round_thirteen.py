@@ -20,6 +20,70 @@ FOUR_FIVE_FOUR = [
     ("454 4.7.0", "tls-required", "theirs", "454"),
 ]
 
+# The corpus README's settled rules (stop 14), where the explainer read otherwise before.
+SETTLED = [
+    # Rule 2: a refusal that names only the message, or "policy", names no cause.
+    ("550 5.7.1 Requested action not taken: message refused", "other", "unclear", "5.7.1"),
+    ("554 5.7.1 Rejected for policy reasons (ABC123)", "other", "unclear", "5.7.1"),
+    ("554 5.7.1 [CS01] Message rejected due to local policy", "other", "unclear", "CS01"),
+    # Rule 3: RFC 5321's "mailbox unavailable" is a missing mailbox when final, no cause when not.
+    ("550 Requested action not taken: mailbox unavailable", "recipient-unknown", "theirs", "5321"),
+    ("450 mailbox unavailable", "other", "theirs", "450"),
+    # Rule 4: a recipient receiving too much is theirs.
+    (
+        "421 4.7.1 Messages to bob@icloud.com deferred due to excessive volume",
+        "rate-limited",
+        "theirs",
+        "icloud",
+    ),
+    ("550 Denied due to spam list", "sender-ip-blocked", "yours", "block list"),
+    # Rule 5: a relaying refusal that asks for a login.
+    ("550 relay access denied - please authenticate", "authentication", "yours", "relaying-needs"),
+    (
+        "550 host.example [192.0.2.1] is not permitted to relay through this server. Perhaps you"
+        " have not logged in or do not have SMTP Authentication turned on",
+        "authentication",
+        "yours",
+        "relaying-needs-login",
+    ),
+    ("554 5.7.1 <bob@example.net>: Relay access denied", "relay-denied", "unclear", "Postfix"),
+    # Rule 6: a sender's address written wrongly is syntax; a sender domain it cannot find is not.
+    ("553 5.1.7 address incomplete", "syntax", "yours", "address syntax"),
+    ("501 5.1.7 Invalid address", "syntax", "yours", "address syntax"),
+    ("553 Domain name required for sender address bob", "syntax", "yours", "address syntax"),
+    ("550 5.1.7 No such domain example.org", "sender-rejected", "yours", "5.1.7"),
+]
+
+# Round thirteen's batch: wordings the explainer had no family for.
+ROUND_THIRTEEN = [
+    # WEB.DE and GMX name the header fault in the explanation URL (c=hi), IONOS with c=hd.
+    (
+        "554 Transaction failed Reject due to policy restrictions. For explanation visit"
+        " https://web.de/email/senderguidelines?ip=192.0.2.1&c=hi",
+        "content-policy",
+        "yours",
+        "gmx-policy-header",
+    ),
+    (
+        "550 <bob@example.net>: Reject due to policy restrictions (header based)",
+        "content-policy",
+        "yours",
+        "gmx-policy-header",
+    ),
+    ("451 Queuing declined or disabled, try later", "server-unavailable", "theirs", "trouble"),
+    ("550 Message was received but it could not be queued", "server-unavailable", "theirs", "trou"),
+    ("553 5.7.0 IP REJECT: 192.0.2.1", "sender-ip-blocked", "yours", "blocked IP"),
+    # A message a filter refused names the filter as its cause (a bare "message refused" does not).
+    ("554 Message refused by the scanner", "content-policy", "yours", "refused by the scanner"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "side", "decided"), SETTLED + ROUND_THIRTEEN)
+def test_settled_rules_and_round_thirteen_wordings_are_read(
+    text: str, category: str, side: str, decided: str
+) -> None:
+    assert_read_as(text, category, side, decided)
+
 
 @pytest.mark.parametrize(("text", "category", "side", "decided"), FOUR_FIVE_FOUR)
 def test_round_thirteen_wordings_are_read(

@@ -76,7 +76,7 @@ WORDINGS = [
         "theirs",
     ),
     # No known text: the words (explain_words) read "local policy" as a content filter's.
-    ("550 5.7.0 Local Policy Violation", "content-policy", "yours"),
+    ("550 5.7.0 Local Policy Violation", "other", "unclear"),  # names no cause (settled rule 2)
     ("550 5.7.1 Command rejected", "other", "unclear"),
     ("554 5.7.1 You are not allowed to send mail", "sender-rejected", "yours"),
     (
@@ -271,7 +271,7 @@ WORDINGS = [
     ("554 5.6.1 Body type not supported by Remote Host", "content-policy", "yours"),
     ("550 5.7.0 Message rejected: Executable attachment", "content-policy", "yours"),
     ('500 5.5.1 Command unrecognized: "XYZ"', "syntax", "yours"),
-    ("501 5.1.7 Bad sender address syntax", "sender-rejected", "yours"),
+    ("501 5.1.7 Bad sender address syntax", "syntax", "yours"),
     ("503 5.5.1 Error: need MAIL command", "syntax", "yours"),
     ("501 5.5.4 Syntax: MAIL FROM:<address>", "syntax", "yours"),
     ("503 5.5.1 Error: need RCPT command", "syntax", "yours"),
@@ -385,7 +385,7 @@ WORDINGS = [
         "sender-rejected",
         "yours",
     ),
-    ("550 5.1.8 Bad sender's mailbox address syntax", "sender-rejected", "yours"),
+    ("550 5.1.8 Bad sender's mailbox address syntax", "syntax", "yours"),
     ("550 Sender verify failed", "sender-rejected", "yours"),
     # Postfix's sender-login check: the login must change, not the address (round ten).
     ("550 5.7.1 Sender address rejected: not logged in", "authentication", "yours"),
