@@ -116,6 +116,7 @@ BATCHES = {
     "round 10": ("4d4f60e", "80fb42c"),
     "round 11": ("80fb42c", "2b29938"),
     "round 12": ("2b29938", "235ba8c"),
+    "round 13": ("77006d9", "189f8bb"),
 }
 # Asks an old explainer (on PYTHONPATH) for its answers; run in a child so two versions of the
 # package never meet in one process.

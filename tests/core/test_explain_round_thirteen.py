@@ -1,5 +1,5 @@
-"""Round thirteen of issue 11 (stop 14): what a third blind labelling and a thirteenth batch of
-real replies taught.
+"""Rounds thirteen and fourteen of issue 11 (stop 14): what a third blind labelling and two more
+batches of real replies taught.
 
 As in the earlier rounds' tables, the texts are written for these tests (not lines of the
 corpus), each with the family or code that must decide it, so a row fails when its pattern goes.
@@ -77,8 +77,40 @@ ROUND_THIRTEEN = [
     ("554 Message refused by the scanner", "content-policy", "yours", "refused by the scanner"),
 ]
 
+# Round fourteen's batch (pasted bounces and logs, list archives and admin forums).
+ROUND_FOURTEEN = [
+    # Sendmail says why it would not relay: no name for the client's IP.
+    (
+        "550 5.7.1 bob@example.net... Relaying denied. IP name lookup failed [192.0.2.1]",
+        "reverse-dns",
+        "yours",
+        "sendmail-relaying-ip-name-lookup",
+    ),
+    # NetEase links most refusals to one help page: the code before it decides.
+    (
+        "550 MI:SPF 163 mx49,abc 1538994358 http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.1",
+        "authentication",
+        "yours",
+        "netease-spf",
+    ),
+    ("504 authentication type not supported", "authentication", "yours", "SMTP login"),
+    ("403 4.7.0 encryption too weak 0 less than 128", "tls-required", "yours", "TLS"),
+    ("554 5.6.0 Error parsing message", "content-policy", "yours", "message format"),
+    (
+        "451 192.0.2.1 is not yet authorized to deliver mail from <a@example.org> to"
+        " <b@example.net>. Please try later.",
+        "greylisted",
+        "theirs",
+        "greylisting",
+    ),
+    ("451 Error getting LDAP results in map", "server-unavailable", "theirs", "server trouble"),
+    ("550 Cannot route to <bob@example.net>", "recipient-unknown", "theirs", "recipient refused"),
+]
 
-@pytest.mark.parametrize(("text", "category", "side", "decided"), SETTLED + ROUND_THIRTEEN)
+
+@pytest.mark.parametrize(
+    ("text", "category", "side", "decided"), SETTLED + ROUND_THIRTEEN + ROUND_FOURTEEN
+)
 def test_settled_rules_and_round_thirteen_wordings_are_read(
     text: str, category: str, side: str, decided: str
 ) -> None:
