@@ -117,6 +117,7 @@ BATCHES = {
     "round 11": ("80fb42c", "2b29938"),
     "round 12": ("2b29938", "235ba8c"),
     "round 13": ("77006d9", "189f8bb"),
+    "round 14": ("189f8bb", "776695a"),
 }
 # Asks an old explainer (on PYTHONPATH) for its answers; run in a child so two versions of the
 # package never meet in one process.

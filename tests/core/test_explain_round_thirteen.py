@@ -1,4 +1,4 @@
-"""Rounds thirteen and fourteen of issue 11 (stop 14): what a third blind labelling and two more
+"""Rounds thirteen to fifteen of issue 11 (stop 14): what a third blind labelling and three more
 batches of real replies taught.
 
 As in the earlier rounds' tables, the texts are written for these tests (not lines of the
@@ -105,11 +105,38 @@ ROUND_FOURTEEN = [
     ),
     ("451 Error getting LDAP results in map", "server-unavailable", "theirs", "server trouble"),
     ("550 Cannot route to <bob@example.net>", "recipient-unknown", "theirs", "recipient refused"),
+    # Cox's AUP#CDRBL: no Cox page says what it blocks; the words around it do ("sender rejected").
+    (
+        "550 abc123 - <a@example.org> sender rejected AUP#CDRBL",
+        "sender-rejected",
+        "yours",
+        "sender",
+    ),
+]
+
+# Round fifteen's batch (bounce-parser fixtures, sending services' documentation).
+ROUND_FIFTEEN = [
+    ("455 Maximum messages sent per minute reached", "rate-limited", "yours", "rate or volume"),
+    ("500 The number of sessions exceeds the maximum", "rate-limited", "yours", "rate or volume"),
+    (
+        "503 Administrative prohibition -- authorization required",
+        "authentication",
+        "yours",
+        "SMTP login",
+    ),
+    ("454 4.4.4 [internal] no MX or A for domain", "recipient-unknown", "theirs", "recipient"),
+    (
+        "550 5.7.501 Service unavailable. Spam abuse detected from IP range.",
+        "sender-ip-blocked",
+        "yours",
+        "blocked IP",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("text", "category", "side", "decided"), SETTLED + ROUND_THIRTEEN + ROUND_FOURTEEN
+    ("text", "category", "side", "decided"),
+    SETTLED + ROUND_THIRTEEN + ROUND_FOURTEEN + ROUND_FIFTEEN,
 )
 def test_settled_rules_and_round_thirteen_wordings_are_read(
     text: str, category: str, side: str, decided: str
