@@ -1,4 +1,4 @@
-"""Rounds thirteen to fifteen of issue 11 (stop 14): what a third blind labelling and three more
+"""Rounds thirteen to sixteen of issue 11 (stop 14): what a third blind labelling and four more
 batches of real replies taught.
 
 As in the earlier rounds' tables, the texts are written for these tests (not lines of the
@@ -114,6 +114,32 @@ ROUND_FOURTEEN = [
     ),
 ]
 
+# Round sixteen's batch (replies quoted inside bounces, bounce fixtures of other projects).
+ROUND_SIXTEEN = [
+    ("550 must be authenticated", "authentication", "yours", "SMTP login"),
+    (
+        "503 This mail server requires authentication when attempting to send to a non-local"
+        " e-mail address.",
+        "authentication",
+        "yours",
+        "SMTP login",
+    ),
+    (
+        "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded",
+        "rate-limited",
+        "yours",
+        "rate",
+    ),
+    (
+        "553 Sorry, your email address has been blacklisted.",
+        "sender-rejected",
+        "yours",
+        "sender on a block list",
+    ),
+    # ... while "your IP address" is still the sending host's.
+    ("550 Your IP address has been blacklisted", "sender-ip-blocked", "yours", "blocked IP"),
+]
+
 # Round fifteen's batch (bounce-parser fixtures, sending services' documentation).
 ROUND_FIFTEEN = [
     ("455 Maximum messages sent per minute reached", "rate-limited", "yours", "rate or volume"),
@@ -136,9 +162,9 @@ ROUND_FIFTEEN = [
 
 @pytest.mark.parametrize(
     ("text", "category", "side", "decided"),
-    SETTLED + ROUND_THIRTEEN + ROUND_FOURTEEN + ROUND_FIFTEEN,
+    SETTLED + ROUND_THIRTEEN + ROUND_FOURTEEN + ROUND_FIFTEEN + ROUND_SIXTEEN,
 )
-def test_settled_rules_and_round_thirteen_wordings_are_read(
+def test_settled_rules_and_rounds_thirteen_to_sixteen_are_read(
     text: str, category: str, side: str, decided: str
 ) -> None:
     assert_read_as(text, category, side, decided)
