@@ -129,8 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     first = {row["text"]: (row["category"], row["side"]) for row in dev_rows()}
     second, third = read_labelling(SECOND), read_labelling(THIRD)
     missing = [text for text in (*second, *third) if text not in first]
-    if missing or set(second) != set(third):
+    if missing:
         print(f"{len(missing)} rows are not dev rows of replies-own.tsv", file=sys.stderr)
+        return 2
+    if set(second) != set(third):
+        print("the second and third labellings do not hold the same rows", file=sys.stderr)
         return 2
     agree = Counter[str]()
     for text in second:

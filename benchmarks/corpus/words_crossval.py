@@ -119,6 +119,7 @@ BATCHES = {
     "round 13": ("77006d9", "189f8bb"),
     "round 14": ("189f8bb", "776695a"),
     "round 15": ("776695a", "cd051a2"),
+    "round 16": ("cd051a2", "3580dfc"),
 }
 # Asks an old explainer (on PYTHONPATH) for its answers; run in a child so two versions of the
 # package never meet in one process.

@@ -190,8 +190,10 @@ def match_known_text(text: str) -> KnownText | None:
 
 def _text_evidence(line: str, code: int | None, enhanced: str | None) -> list[_Evidence]:
     evidence = []
-    final = code is not None and code >= 500
-    temporary = code is not None and 400 <= code < 500
+    # The class of the reply: its basic code, else its enhanced code's first digit (a DSN's
+    # "Status: 4.2.0 ..." line carries no basic code).
+    klass = code // 100 if code is not None else int(enhanced[0]) if enhanced else None
+    final, temporary = klass == 5, klass == 4
     for match in text_matches(line):
         if (final and match.known.transient_only) or (temporary and match.known.final_only):
             continue

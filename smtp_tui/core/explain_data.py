@@ -140,6 +140,8 @@ def _known_text(item: dict[str, Any], family: dict[str, Any], where: str) -> Kno
         provider = item.get("provider", family.get("provider", ""))
         if not (ident and patterns and source and provider and item["meaning"].strip()):
             raise ValueError("id, pattern(s), source, provider and meaning are required")
+        if item.get("final_only") and item.get("transient_only"):
+            raise ValueError("final_only and transient_only together: it would never speak")
     except (KeyError, ValueError, re.error) as error:
         raise ValueError(f"{where}: known text {ident or '?'}: {error}") from error
     return KnownText(

@@ -2,8 +2,15 @@
 
 import re
 
+import pytest
+
 from smtp_tui.core.explain import CATEGORIES, SIDES, Category, Side, enhanced_codes, reply_codes
-from smtp_tui.core.explain_data import category_defaults, known_text_sources, lowercase_pattern
+from smtp_tui.core.explain_data import (
+    _known_text,
+    category_defaults,
+    known_text_sources,
+    lowercase_pattern,
+)
 
 # The category list is a contract (JSON, README): exactly these, in this order.
 CONTRACT = [
@@ -95,3 +102,19 @@ def test_the_codes_that_never_decide_alone_are_marked_generic():
 def test_lowercasing_a_pattern_keeps_its_escapes():
     assert lowercase_pattern(r"\bSC-00\d\S AUP#[A-Z]") == r"\bsc-00\d\S aup#[a-z]"
     assert re.compile(lowercase_pattern(r"\W\B\D")).pattern == r"\W\B\D"
+
+
+def test_a_known_text_that_could_never_speak_is_refused_when_loaded():
+    """final_only and transient_only together would silence an entry for every coded reply."""
+    entry = {
+        "id": "both",
+        "pattern": "x",
+        "category": "other",
+        "meaning": "m",
+        "source": "s",
+        "provider": "p",
+        "final_only": True,
+        "transient_only": True,
+    }
+    with pytest.raises(ValueError, match="never speak"):
+        _known_text(entry, {}, "test.toml")

@@ -57,7 +57,8 @@ STATED_CAUSE = [
 SIDE_FROM_NOUNS = [
     ("550 5.2.0 <example@comcast.net> - Recipient unavailable", "other", "theirs"),
     ("550 Recipient verification problem", "other", "theirs"),
-    ("550 5.7.1 Requested action not taken: mailbox not available", "other", "theirs"),
+    # A policy code (X.7.Y) before "mailbox not available": a rule refused it (settled rule 3).
+    ("550 5.7.1 Requested action not taken: mailbox not available", "other", "unclear"),
     ("554 5.7.1 <example@example.com>: Recipient address rejected: BLOCK-RCPT.", "other", "theirs"),
     # Postfix's prefix is not a noun of its own, and "no valid recipients" is about none.
     # (Trend Micro's "ERS-Customized-Block", this row's text before, has been a known text since

@@ -14,7 +14,8 @@ from tests.core.explain_reading import assert_read_as
 # and a text that names TLS as not available there still reads as their TLS.
 FOUR_FIVE_FOUR = [
     ("454 4.3.0 Try again later", "other", "unclear", "4.3.0"),
-    ("454 4.7.0 Temporary authentication failure", "authentication", "yours", "keywords"),
+    # RFC 4954: the server could not check the login for a failure of its own.
+    ("454 4.7.0 Temporary authentication failure", "authentication", "theirs", "RFC 4954"),
     ("454 TLS currently unavailable", "tls-required", "theirs", "no TLS there"),
     ("454 4.7.0 STARTTLS temporarily unavailable", "tls-required", "theirs", "no TLS there"),
     ("454 4.7.0", "tls-required", "theirs", "454"),
@@ -28,7 +29,14 @@ SETTLED = [
     ("554 5.7.1 [CS01] Message rejected due to local policy", "other", "unclear", "CS01"),
     # Rule 3: RFC 5321's "mailbox unavailable" is a missing mailbox when final, no cause when not.
     ("550 Requested action not taken: mailbox unavailable", "recipient-unknown", "theirs", "5321"),
-    ("450 mailbox unavailable", "other", "theirs", "450"),
+    ("450 mailbox unavailable", "other", "unclear", "for now"),
+    ("4.2.0 mailbox unavailable", "other", "unclear", "for now"),  # a DSN's status, no basic code
+    (
+        "550 5.7.1 Requested action not taken: mailbox unavailable",
+        "other",
+        "unclear",
+        "policy code",
+    ),
     # Rule 4: a recipient receiving too much is theirs.
     (
         "421 4.7.1 Messages to bob@icloud.com deferred due to excessive volume",
@@ -37,6 +45,14 @@ SETTLED = [
         "icloud",
     ),
     ("550 Denied due to spam list", "sender-ip-blocked", "yours", "block list"),
+    # ... but a sender on a spam list is the sender, and a mailbox that holds too many is full.
+    (
+        "550 5.7.1 Sender is on the user's spam list",
+        "sender-rejected",
+        "yours",
+        "sender on a block",
+    ),
+    ("452 4.2.2 Mailbox has too many messages", "mailbox-full", "theirs", "mailbox full"),
     # Rule 5: a relaying refusal that asks for a login.
     ("550 relay access denied - please authenticate", "authentication", "yours", "relaying-needs"),
     (
@@ -47,8 +63,17 @@ SETTLED = [
         "relaying-needs-login",
     ),
     ("554 5.7.1 <bob@example.net>: Relay access denied", "relay-denied", "unclear", "Postfix"),
+    ("550 Relaying denied. Authorization required for relaying", "authentication", "yours", "MTAs"),
+    # Logged in, yet not allowed to send there: no login is missing.
+    (
+        "550 Relaying denied. You are logged in as a@example.org, which may not send there",
+        "relay-denied",
+        "unclear",
+        "relay",
+    ),
     # Rule 6: a sender's address written wrongly is syntax; a sender domain it cannot find is not.
     ("553 5.1.7 address incomplete", "syntax", "yours", "address syntax"),
+    ("550 5.1.7 Bad sender - domain does not exist", "sender-rejected", "yours", "sender refused"),
     ("501 5.1.7 Invalid address", "syntax", "yours", "address syntax"),
     ("553 Domain name required for sender address bob", "syntax", "yours", "address syntax"),
     ("550 5.1.7 No such domain example.org", "sender-rejected", "yours", "5.1.7"),
@@ -73,6 +98,7 @@ ROUND_THIRTEEN = [
     ("451 Queuing declined or disabled, try later", "server-unavailable", "theirs", "trouble"),
     ("550 Message was received but it could not be queued", "server-unavailable", "theirs", "trou"),
     ("553 5.7.0 IP REJECT: 192.0.2.1", "sender-ip-blocked", "yours", "blocked IP"),
+    ("554 5.7.1 Policy: zip reject", "other", "unclear", "5.7.1"),  # "ip" only inside a word
     # A message a filter refused names the filter as its cause (a bare "message refused" does not).
     ("554 Message refused by the scanner", "content-policy", "yours", "refused by the scanner"),
 ]
@@ -104,7 +130,15 @@ ROUND_FOURTEEN = [
         "greylisting",
     ),
     ("451 Error getting LDAP results in map", "server-unavailable", "theirs", "server trouble"),
+    ("451 4.3.0 LDAP lookup failed", "server-unavailable", "theirs", "server trouble"),
     ("550 Cannot route to <bob@example.net>", "recipient-unknown", "theirs", "recipient refused"),
+    # ... unless the reply is temporary: trouble on the way, not a missing address.
+    (
+        "451 4.4.0 cannot route to <bob@example.net>: DNS lookup timed out",
+        "other",
+        "unclear",
+        "4.4.0",
+    ),
     # Cox's AUP#CDRBL: no Cox page says what it blocks; the words around it do ("sender rejected").
     (
         "550 abc123 - <a@example.org> sender rejected AUP#CDRBL",
