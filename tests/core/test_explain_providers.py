@@ -562,7 +562,12 @@ KEYWORD_TEXTS = [
     ("550 not local host example.com, not a gateway", "relay-denied", "unclear"),
     ("501 5.0.0 Authentication canceled", "authentication", "yours"),
     ("553 AUTH FAILED - user@example.com", "authentication", "yours"),
-    ("550 5.7.1 This sender is not authorized to send from example.com", "authentication", "yours"),
+    # The sender named as not allowed to send from a domain (settled rule 7).
+    (
+        "550 5.7.1 This sender is not authorized to send from example.com",
+        "sender-rejected",
+        "yours",
+    ),
     ("441 4.4.1 No answer from host", "server-unavailable", "theirs"),
     ("554 5.7.1 recipient verify from ldap failed", "recipient-unknown", "theirs"),
     ('550 "The recipient cannot be verified."', "recipient-unknown", "theirs"),

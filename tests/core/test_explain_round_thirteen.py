@@ -72,6 +72,20 @@ SETTLED = [
         "relay",
     ),
     # Rule 6: a sender's address written wrongly is syntax; a sender domain it cannot find is not.
+    # Rule 7: the sender named as not allowed to send from a domain claims one it may not; an IP
+    # not allowed to send for it is SPF's verdict.
+    (
+        "550 5.7.1 This sender is not authorized to send from example.com",
+        "sender-rejected",
+        "yours",
+        "sender refused",
+    ),
+    (
+        "550 5.7.1 192.0.2.1 is not authorized to send mail from example.com",
+        "authentication",
+        "yours",
+        "SPF",
+    ),
     ("553 5.1.7 address incomplete", "syntax", "yours", "address syntax"),
     ("550 5.1.7 Bad sender - domain does not exist", "sender-rejected", "yours", "sender refused"),
     ("501 5.1.7 Invalid address", "syntax", "yours", "address syntax"),
@@ -122,6 +136,8 @@ ROUND_FOURTEEN = [
     ("504 authentication type not supported", "authentication", "yours", "SMTP login"),
     ("403 4.7.0 encryption too weak 0 less than 128", "tls-required", "yours", "TLS"),
     ("554 5.6.0 Error parsing message", "content-policy", "yours", "message format"),
+    # ... but a temporary one is more likely the receiver's own trouble.
+    ("451 4.3.0 Error parsing message, try again later", "other", "unclear", "4.3.0"),
     (
         "451 192.0.2.1 is not yet authorized to deliver mail from <a@example.org> to"
         " <b@example.net>. Please try later.",
