@@ -190,10 +190,8 @@ def match_known_text(text: str) -> KnownText | None:
 
 def _text_evidence(line: str, code: int | None, enhanced: str | None) -> list[_Evidence]:
     evidence = []
-    # The class of the reply: its basic code, else its enhanced code's first digit (a DSN's
-    # "Status: 4.2.0 ..." line carries no basic code).
-    klass = code // 100 if code is not None else int(enhanced[0]) if enhanced else None
-    final, temporary = klass == 5, klass == 4
+    reply_class = _reply_class(code, enhanced)
+    final, temporary = reply_class == 5, reply_class == 4
     for match in text_matches(line):
         if (final and match.known.transient_only) or (temporary and match.known.final_only):
             continue
@@ -255,10 +253,17 @@ def _decider(ranked: list[_Evidence], says_more: bool) -> _Evidence:
     return _Evidence(best.tier, entry, best.decision)
 
 
-def _is_positive(code: int | None, enhanced: str | None) -> bool:
+def _reply_class(code: int | None, enhanced: str | None) -> int | None:
+    """The reply's class (2 to 5): its basic code's first digit, else its enhanced code's (a
+    DSN's "Status: 4.2.0 ..." line, or a text pasted without its basic code)."""
     if code is not None:
-        return code < 400
-    return bool(enhanced and enhanced.startswith("2."))
+        return code // 100
+    return int(enhanced[0]) if enhanced else None
+
+
+def _is_positive(code: int | None, enhanced: str | None) -> bool:
+    reply_class = _reply_class(code, enhanced)
+    return reply_class is not None and reply_class < 4
 
 
 def _accepted(code: int | None, enhanced: str | None) -> Explanation:

@@ -31,7 +31,7 @@ ROUND_SEVEN = [
         "550 You are not permitted to relay through this server without authentication",
         "authentication",
         "yours",
-        "relay after login",
+        "relaying-needs-login",
     ),
     ("554 Relay access denied", "relay-denied", "unclear", "Relay access denied"),
     # AUTH tried where the server offers none.

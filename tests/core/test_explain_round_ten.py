@@ -38,7 +38,7 @@ ROUND_TEN = [
         "550 5.7.1 <bob@example.net>... Relaying denied. Proper authentication required.",
         "authentication",
         "yours",
-        "sendmail-relaying-needs-auth",
+        "relaying-needs-login",
     ),
     ("550 5.7.1 <bob@example.net>... Relaying denied", "relay-denied", "unclear", "Sendmail"),
     # RFC 5321's "bad sequence" names no cause; a cause it carries speaks.
