@@ -1,0 +1,131 @@
+"""Ask a real MTA on loopback for its default refusals, and show how smtp-tui reads each one.
+
+Run:  python benchmarks/real_mtas.py 127.0.0.1:2527 --local example.test [--name Postfix]
+
+The server must be one you started on this machine (Postfix, Exim, OpenSMTPD ... from the
+distribution's packages; benchmarks/README.md, "Real MTAs on loopback", says how). The script
+walks it through the refusals a guided run meets: an unknown local user, a relaying attempt,
+HELO without or with a bad name, addresses it cannot parse, commands out of order, an unknown
+command and parameter, a size over its limit, a line over 998 octets. It prints one row per
+refusal (4xx or 5xx): the scenario, what smtp-tui says (category, side, the rule that decided)
+and the reply as the server wrote it, so a reading that goes wrong shows at a glance. Nothing
+leaves the machine: a non-loopback address is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import smtplib
+import sys
+
+from smtp_tui.core.explain import explain_text
+
+GOOD_SENDER = "<a@example.org>"
+EHLO = "EHLO client.example.org"
+MAIL = f"MAIL FROM:{GOOD_SENDER}"
+
+
+def refusals(host: str, port: int, local: str) -> list[tuple[str, int, str]]:
+    """Each scenario on a fresh connection; every 4xx/5xx reply it drew, with its name."""
+    scenarios: dict[str, list[str]] = {
+        "unknown user": [EHLO, MAIL, f"RCPT TO:<nobody-here-9@{local}>"],
+        "relaying": [EHLO, MAIL, "RCPT TO:<x@elsewhere.example>"],
+        "HELO without a name": ["EHLO", "HELO"],
+        "HELO with a bad name": ["EHLO bad_name!!", MAIL, f"RCPT TO:<postmaster@{local}>"],
+        "HELO not qualified": ["EHLO client", MAIL, f"RCPT TO:<postmaster@{local}>"],
+        "MAIL before HELO": [MAIL],
+        "commands out of order": [EHLO, f"RCPT TO:<postmaster@{local}>", "DATA"],
+        "MAIL twice": [EHLO, MAIL, MAIL],
+        "sender address malformed": [EHLO, "MAIL FROM:<a@>"],
+        "sender not qualified": [EHLO, "MAIL FROM:<a@nofqdn>", f"RCPT TO:<postmaster@{local}>"],
+        "recipient address malformed": [EHLO, MAIL, "RCPT TO:<@>"],
+        "unknown parameter": [EHLO, f"MAIL FROM:{GOOD_SENDER} FOO=BAR"],
+        "bad BODY value": [EHLO, f"MAIL FROM:{GOOD_SENDER} BODY=9BIT"],
+        "unknown command": [EHLO, "FOOBAR"],
+        "AUTH not offered": [EHLO, "AUTH PLAIN AGZvbwBiYXI="],
+        "VRFY": [EHLO, "VRFY postmaster"],
+        "size over the limit": [EHLO, f"MAIL FROM:{GOOD_SENDER} SIZE=999999999"],
+        "DATA without recipients": [EHLO, MAIL, "DATA"],
+    }
+    found: list[tuple[str, int, str]] = []
+    for name, commands in scenarios.items():
+        found += _run(host, port, name, commands)
+    found += _long_line(host, port, local)
+    return found
+
+
+def _run(host: str, port: int, name: str, commands: list[str]) -> list[tuple[str, int, str]]:
+    found: list[tuple[str, int, str]] = []
+    try:
+        with smtplib.SMTP(host, port, timeout=30) as smtp:
+            for command in commands:
+                code, text = smtp.docmd(command)
+                if code >= 400:
+                    found.append((name, code, _text(text)))
+                if code in (421, 221):
+                    break
+    except (OSError, smtplib.SMTPException) as error:
+        found.append((name, 0, f"(connection: {error})"))
+    return found
+
+
+def _long_line(host: str, port: int, local: str) -> list[tuple[str, int, str]]:
+    """A message with a 1,200-octet line: RFC 5322 allows 998."""
+    body = "Subject: long line\r\n\r\n" + "x" * 1200 + "\r\n"
+    try:
+        with smtplib.SMTP(host, port, timeout=30) as smtp:
+            smtp.ehlo("client.example.org")
+            smtp.sendmail("a@example.org", [f"postmaster@{local}"], body)
+    except smtplib.SMTPResponseException as error:
+        return [("line over 998 octets", error.smtp_code, _text(error.smtp_error))]
+    except smtplib.SMTPRecipientsRefused as error:
+        return [
+            ("line over 998 octets", code, _text(text)) for code, text in error.recipients.values()
+        ]
+    except (OSError, smtplib.SMTPException) as error:
+        return [("line over 998 octets", 0, f"(connection: {error})")]
+    return []
+
+
+def _text(words: bytes | str) -> str:
+    return words.decode(errors="replace") if isinstance(words, bytes) else words
+
+
+def reply_lines(code: int, text: str) -> str:
+    """smtplib joins a multi-line reply's texts with newlines and drops the codes: put them back."""
+    parts = text.split("\n")
+    return "\n".join(
+        f"{code}{'-' if i < len(parts) - 1 else ' '}{part}" for i, part in enumerate(parts)
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("server", help="HOST:PORT on loopback")
+    parser.add_argument("--local", required=True, help="a domain the server takes mail for")
+    parser.add_argument("--name", default="", help="the MTA's name, for the heading")
+    args = parser.parse_args()
+    host, _, port = args.server.rpartition(":")
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback and int(port) > 0
+    except ValueError:
+        loopback = False
+    if not loopback:
+        print("give HOST:PORT on loopback (127.0.0.0/8, ::1) only", file=sys.stderr)
+        return 2
+    print(f"# {args.name or args.server}: what it refused, and how smtp-tui reads it")
+    for name, code, text in refusals(host.strip("[]"), int(port), args.local):
+        if code == 0:
+            print(f"{name:28} {text}")
+            continue
+        reply = reply_lines(code, text)
+        got = explain_text(reply)
+        rule = got.decided_by.removeprefix("Decided by: ")
+        print(f"{name:28} {got.category!s:18} {got.side!s:8} {reply.replace(chr(10), ' | ')}")
+        print(f"{'':28} {rule}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

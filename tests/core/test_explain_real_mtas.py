@@ -1,0 +1,138 @@
+"""What real MTAs answer by default, read as an admin would read it.
+
+The replies below are the words Debian bookworm's own packages sent on loopback (stop 15):
+Exim 4.96 with Debian's exim4-config (``exim4 -bh``, no daemon), OpenSMTPD 6.8.0p2 and Postfix
+3.7.11, driven through the refusals a guided run meets (unknown user, relaying, HELO, address
+syntax, command order, size, the admin's own block lists). Addresses and names are the test's;
+the words are the servers'. A row marked "was" read otherwise before this stop.
+"""
+
+import pytest
+
+from tests.core.explain_reading import assert_read_as
+
+EXIM = [
+    ("550 Unrouteable address", "recipient-unknown", "theirs", "exim-unrouteable"),
+    ("550 relay not permitted", "relay-denied", "unclear", "exim-relay-not-permitted"),
+    # Was "Baruwa text": these are Exim's and Debian's default words, which Baruwa reuses.
+    ("550 restricted characters in address", "syntax", "yours", "exim-restricted-characters"),
+    (
+        "550-Verification failed for <nobody@example.test>\n550-Unrouteable address\n"
+        "550 Sender verification failed",
+        "sender-rejected",
+        "yours",
+        "exim-sender-verify",
+    ),
+    # Was the sending IP: the address form is the sender's, the IP form the host's.
+    (
+        "550-sender envelope address spammer@example.org is locally blacklisted here. If\n"
+        "550 you think this is wrong, get in touch with postmaster",
+        "sender-rejected",
+        "yours",
+        "exim-local-blacklist",
+    ),
+    (
+        "550-sender IP address 192.0.2.9 is locally blacklisted here. If you think this\n"
+        "550 is wrong, get in touch with postmaster",
+        "sender-ip-blocked",
+        "yours",
+        "exim-local-host-blacklist",
+    ),
+    # Was the message's format ("malformed"): an address Exim could not parse is syntax.
+    ("501 <a@>: domain missing or malformed", "syntax", "yours", "address syntax"),
+    (
+        '501 a b c: missing or malformed local part (expected word or "<")',
+        "syntax",
+        "yours",
+        "address syntax",
+    ),
+    (
+        "501 <a@example.org> FOO=BAR: malformed address: FOO=BAR may not follow <a@example.org>",
+        "syntax",
+        "yours",
+        "address syntax",
+    ),
+    # Was "other": a MAIL FROM parameter's value it does not take.
+    ("501 invalid data for BODY", "syntax", "yours", "command syntax"),
+    # Was "other": RFC 5322's 998-character line limit is the message's format.
+    (
+        "550 maximum allowed line length is 998 octets, got 1200",
+        "content-policy",
+        "yours",
+        "message format",
+    ),
+    # Was "yours": Exim's words for a refusal whose rule gives no reason name no side.
+    ("550 Administrative prohibition", "other", "unclear", "exim-administrative-prohibition"),
+    ("501 Syntactically invalid EHLO argument(s)", "helo-rejected", "yours", "HELO"),
+    ("503 AUTH command used when not advertised", "syntax", "yours", "protocol order"),
+    ("503 sender not yet given", "syntax", "yours", "503"),
+    # Was a HELO refused: MAIL before any accepted HELO is a step skipped, as Postfix's "send
+    # HELO/EHLO first".
+    ("503 HELO or EHLO required", "syntax", "yours", "protocol order"),
+    ("550 header syntax", "content-policy", "yours", "message format"),
+    ("552 Message size exceeds maximum permitted", "other", "yours", "message size"),
+]
+
+OPENSMTPD = [
+    # OpenSMTPD gives these words for a relaying attempt too; the meaning says both.
+    ("550 Invalid recipient: <bob@example.test>", "recipient-unknown", "theirs", "opensmtpd"),
+    ("501 5.5.1 Invalid command: EHLO requires domain name", "helo-rejected", "yours", "HELO"),
+    ("501 5.1.3 Recipient address syntax error", "syntax", "yours", "address syntax"),
+    ("553 5.1.0 Sender address syntax error", "syntax", "yours", "address syntax"),
+    (
+        "503 5.5.1 Invalid command: Command not allowed at this point.",
+        "syntax",
+        "yours",
+        "command syntax",
+    ),
+]
+
+POSTFIX = [
+    (
+        "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in local "
+        "recipient table",
+        "recipient-unknown",
+        "theirs",
+        "postfix-user-unknown-table",
+    ),
+    ("454 4.7.1 <x@example.org>: Relay access denied", "relay-denied", "unclear", "postfix"),
+    (
+        "504 5.5.2 <client>: Helo command rejected: need fully-qualified hostname",
+        "helo-rejected",
+        "yours",
+        "postfix-helo-fqdn",
+    ),
+    (
+        "554 5.7.1 <unknown[192.0.2.9]>: Client host rejected: Access denied",
+        "sender-ip-blocked",
+        "yours",
+        "postfix-client-access-denied",
+    ),
+    (
+        "554 5.7.1 <spammer@example.org>: Sender address rejected: Access denied",
+        "sender-rejected",
+        "yours",
+        "postfix-sender-access-denied",
+    ),
+    # Was the sending IP: an admin's own words after "Sender address rejected:" are said of the
+    # sender ("REJECT You are not welcome" in an access map).
+    (
+        "554 5.7.1 <x@example.org>: Sender address rejected: You are not welcome",
+        "sender-rejected",
+        "yours",
+        "sender on a block list",
+    ),
+    # Was "the command is not valid here": the reasons are in the RCPT TO replies before it.
+    ("554 5.5.1 Error: no valid recipients", "other", "unclear", "postfix-no-valid-recipients"),
+    ("452 4.5.3 Error: too many recipients", "rate-limited", "yours", "postfix-too-many"),
+    ("552 5.3.4 Error: message file too big", "other", "yours", "postfix-size"),
+    ("501 5.5.4 Error: Bad NOTIFY parameter syntax", "syntax", "yours", "command syntax"),
+    ("503 5.5.1 Error: send HELO/EHLO first", "syntax", "yours", "command syntax"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "side", "decided"), EXIM + OPENSMTPD + POSTFIX)
+def test_a_real_mtas_default_words_read_as_an_admin_reads_them(
+    text: str, category: str, side: str, decided: str
+) -> None:
+    assert_read_as(text, category, side, decided)
