@@ -20,38 +20,48 @@ import smtplib
 import sys
 
 from smtp_tui.core.explain import explain_text
+from smtp_tui.core.sanitize import sanitize_text
 
 GOOD_SENDER = "<a@example.org>"
 EHLO = "EHLO client.example.org"
 MAIL = f"MAIL FROM:{GOOD_SENDER}"
 
 
-def refusals(host: str, port: int, local: str) -> list[tuple[str, int, str]]:
+def refusals(
+    host: str, port: int, local: str, user: str = "postmaster", listed_sender: str | None = None
+) -> list[tuple[str, int, str]]:
     """Each scenario on a fresh connection; every 4xx/5xx reply it drew, with its name."""
     scenarios: dict[str, list[str]] = {
         "unknown user": [EHLO, MAIL, f"RCPT TO:<nobody-here-9@{local}>"],
         "relaying": [EHLO, MAIL, "RCPT TO:<x@elsewhere.example>"],
         "HELO without a name": ["EHLO", "HELO"],
-        "HELO with a bad name": ["EHLO bad_name!!", MAIL, f"RCPT TO:<postmaster@{local}>"],
-        "HELO not qualified": ["EHLO client", MAIL, f"RCPT TO:<postmaster@{local}>"],
+        "HELO with a bad name": ["EHLO bad_name!!", MAIL, f"RCPT TO:<{user}@{local}>"],
+        "HELO not qualified": ["EHLO client", MAIL, f"RCPT TO:<{user}@{local}>"],
         "MAIL before HELO": [MAIL],
-        "commands out of order": [EHLO, f"RCPT TO:<postmaster@{local}>", "DATA"],
+        "commands out of order": [EHLO, f"RCPT TO:<{user}@{local}>", "DATA"],
         "MAIL twice": [EHLO, MAIL, MAIL],
         "sender address malformed": [EHLO, "MAIL FROM:<a@>"],
-        "sender not qualified": [EHLO, "MAIL FROM:<a@nofqdn>", f"RCPT TO:<postmaster@{local}>"],
+        "sender not qualified": [EHLO, "MAIL FROM:<a@nofqdn>", f"RCPT TO:<{user}@{local}>"],
         "recipient address malformed": [EHLO, MAIL, "RCPT TO:<@>"],
         "unknown parameter": [EHLO, f"MAIL FROM:{GOOD_SENDER} FOO=BAR"],
         "bad BODY value": [EHLO, f"MAIL FROM:{GOOD_SENDER} BODY=9BIT"],
         "unknown command": [EHLO, "FOOBAR"],
         "AUTH not offered": [EHLO, "AUTH PLAIN AGZvbwBiYXI="],
-        "VRFY": [EHLO, "VRFY postmaster"],
+        "VRFY": [EHLO, f"VRFY {user}"],
+        "EXPN": [EHLO, f"EXPN {user}"],
         "size over the limit": [EHLO, f"MAIL FROM:{GOOD_SENDER} SIZE=999999999"],
         "DATA without recipients": [EHLO, MAIL, "DATA"],
     }
+    if listed_sender:
+        scenarios["sender on its block list"] = [
+            EHLO,
+            f"MAIL FROM:<{listed_sender}>",
+            f"RCPT TO:<{user}@{local}>",
+        ]
     found: list[tuple[str, int, str]] = []
     for name, commands in scenarios.items():
         found += _run(host, port, name, commands)
-    found += _long_line(host, port, local)
+    found += _long_line(host, port, local, user)
     return found
 
 
@@ -65,25 +75,25 @@ def _run(host: str, port: int, name: str, commands: list[str]) -> list[tuple[str
                     found.append((name, code, _text(text)))
                 if code in (421, 221):
                     break
-    except (OSError, smtplib.SMTPException) as error:
+    except (OSError, UnicodeError, smtplib.SMTPException) as error:
         found.append((name, 0, f"(connection: {error})"))
     return found
 
 
-def _long_line(host: str, port: int, local: str) -> list[tuple[str, int, str]]:
+def _long_line(host: str, port: int, local: str, user: str) -> list[tuple[str, int, str]]:
     """A message with a 1,200-octet line: RFC 5322 allows 998."""
     body = "Subject: long line\r\n\r\n" + "x" * 1200 + "\r\n"
     try:
         with smtplib.SMTP(host, port, timeout=30) as smtp:
             smtp.ehlo("client.example.org")
-            smtp.sendmail("a@example.org", [f"postmaster@{local}"], body)
+            smtp.sendmail("a@example.org", [f"{user}@{local}"], body)
     except smtplib.SMTPResponseException as error:
         return [("line over 998 octets", error.smtp_code, _text(error.smtp_error))]
     except smtplib.SMTPRecipientsRefused as error:
         return [
             ("line over 998 octets", code, _text(text)) for code, text in error.recipients.values()
         ]
-    except (OSError, smtplib.SMTPException) as error:
+    except (OSError, UnicodeError, smtplib.SMTPException) as error:
         return [("line over 998 octets", 0, f"(connection: {error})")]
     return []
 
@@ -105,24 +115,36 @@ def main() -> int:
     parser.add_argument("server", help="HOST:PORT on loopback")
     parser.add_argument("--local", required=True, help="a domain the server takes mail for")
     parser.add_argument("--name", default="", help="the MTA's name, for the heading")
+    parser.add_argument(
+        "--user",
+        default="postmaster",
+        help="a mailbox there (default postmaster; some rules accept postmaster before any check)",
+    )
+    parser.add_argument(
+        "--listed-sender", help="a sender address the server's own block list names (optional)"
+    )
     args = parser.parse_args()
     host, _, port = args.server.rpartition(":")
     try:
-        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback and int(port) > 0
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback and 0 < int(port) < 65536
     except ValueError:
         loopback = False
     if not loopback:
         print("give HOST:PORT on loopback (127.0.0.0/8, ::1) only", file=sys.stderr)
         return 2
     print(f"# {args.name or args.server}: what it refused, and how smtp-tui reads it")
-    for name, code, text in refusals(host.strip("[]"), int(port), args.local):
+    for name, code, text in refusals(
+        host.strip("[]"), int(port), args.local, args.user, args.listed_sender
+    ):
+        # A server's words are untrusted: shown with escape sequences made visible.
         if code == 0:
-            print(f"{name:28} {text}")
+            print(f"{name:28} {sanitize_text(text)}")
             continue
         reply = reply_lines(code, text)
         got = explain_text(reply)
-        rule = got.decided_by.removeprefix("Decided by: ")
-        print(f"{name:28} {got.category!s:18} {got.side!s:8} {reply.replace(chr(10), ' | ')}")
+        rule = sanitize_text(got.decided_by.removeprefix("Decided by: "))
+        shown = sanitize_text(reply.replace("\n", " | "))
+        print(f"{name:28} {got.category!s:18} {got.side!s:8} {shown}")
         print(f"{'':28} {rule}")
     return 0
 

@@ -253,6 +253,16 @@ def _decider(ranked: list[_Evidence], says_more: bool) -> _Evidence:
     return _Evidence(best.tier, entry, best.decision)
 
 
+def _led_by_code(line: str, code: int | None) -> str:
+    """The reply's words as a pasted line has them, led by the basic code. A reply from the
+    wire comes without it (``Reply.lines`` hold the text after the code), a pasted line or a
+    DSN's Diagnostic-Code with it; a pattern anchored on the code ("^501 ...") must read a
+    session's reply as it reads the same reply pasted into F2."""
+    if code is None or not line or line.startswith(str(code)):
+        return line
+    return f"{code} {line}"
+
+
 def _reply_class(code: int | None, enhanced: str | None) -> int | None:
     """The reply's class (2 to 5): its basic code's first digit, else its enhanced code's (a
     DSN's "Status: 4.2.0 ..." line, or a text pasted without its basic code)."""
@@ -332,7 +342,7 @@ def explain(
 
     ``stage`` is the command the reply answered when it is known (``connect``, ``helo``,
     ``starttls``, ``mail``, ``rcpt``, ``data``): it speaks only where the codes name nothing."""
-    line = one_line(text) if text else ""
+    line = _led_by_code(one_line(text), code) if text else ""
     if enhanced is None and line and not _is_positive(code, None):
         enhanced = find_enhanced(line, code)
     if _is_positive(code, enhanced):  # (also a 2.X.Y found in a text without a basic code)
