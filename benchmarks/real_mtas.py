@@ -18,17 +18,20 @@ import argparse
 import ipaddress
 import smtplib
 import sys
+from collections.abc import Callable
+from functools import partial
 
 from smtp_tui.core.explain import explain_text
 from smtp_tui.core.sanitize import sanitize_text
 
+Connect = Callable[[], smtplib.SMTP]
 GOOD_SENDER = "<a@example.org>"
 EHLO = "EHLO client.example.org"
 MAIL = f"MAIL FROM:{GOOD_SENDER}"
 
 
 def refusals(
-    host: str, port: int, local: str, user: str = "postmaster", listed_sender: str | None = None
+    connect: Connect, local: str, user: str = "postmaster", listed_sender: str | None = None
 ) -> list[tuple[str, int, str]]:
     """Each scenario on a fresh connection; every 4xx/5xx reply it drew, with its name."""
     scenarios: dict[str, list[str]] = {
@@ -60,15 +63,15 @@ def refusals(
         ]
     found: list[tuple[str, int, str]] = []
     for name, commands in scenarios.items():
-        found += _run(host, port, name, commands)
-    found += _long_line(host, port, local, user)
+        found += _run(connect, name, commands)
+    found += _long_line(connect, local, user)
     return found
 
 
-def _run(host: str, port: int, name: str, commands: list[str]) -> list[tuple[str, int, str]]:
+def _run(connect: Connect, name: str, commands: list[str]) -> list[tuple[str, int, str]]:
     found: list[tuple[str, int, str]] = []
     try:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
+        with connect() as smtp:
             for command in commands:
                 code, text = smtp.docmd(command)
                 if code >= 400:
@@ -80,11 +83,11 @@ def _run(host: str, port: int, name: str, commands: list[str]) -> list[tuple[str
     return found
 
 
-def _long_line(host: str, port: int, local: str, user: str) -> list[tuple[str, int, str]]:
+def _long_line(connect: Connect, local: str, user: str) -> list[tuple[str, int, str]]:
     """A message with a 1,200-octet line: RFC 5322 allows 998."""
     body = "Subject: long line\r\n\r\n" + "x" * 1200 + "\r\n"
     try:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
+        with connect() as smtp:
             smtp.ehlo("client.example.org")
             smtp.sendmail("a@example.org", [f"{user}@{local}"], body)
     except smtplib.SMTPResponseException as error:
@@ -123,19 +126,26 @@ def main() -> int:
     parser.add_argument(
         "--listed-sender", help="a sender address the server's own block list names (optional)"
     )
+    parser.add_argument(
+        "--source",
+        help="connect from this loopback address (127.0.0.5, say): many MTAs trust 127.0.0.1",
+    )
     args = parser.parse_args()
     host, _, port = args.server.rpartition(":")
+    host = host.strip("[]")
     try:
-        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback and 0 < int(port) < 65536
+        addresses = [host] + ([args.source] if args.source else [])
+        loopback = all(ipaddress.ip_address(a).is_loopback for a in addresses)
+        loopback = loopback and 0 < int(port) < 65536
     except ValueError:
         loopback = False
     if not loopback:
-        print("give HOST:PORT on loopback (127.0.0.0/8, ::1) only", file=sys.stderr)
+        print("give HOST:PORT (and --source) on loopback (127.0.0.0/8, ::1) only", file=sys.stderr)
         return 2
+    source = (args.source, 0) if args.source else None
+    connect = partial(smtplib.SMTP, host, int(port), timeout=30, source_address=source)
     print(f"# {args.name or args.server}: what it refused, and how smtp-tui reads it")
-    for name, code, text in refusals(
-        host.strip("[]"), int(port), args.local, args.user, args.listed_sender
-    ):
+    for name, code, text in refusals(connect, args.local, args.user, args.listed_sender):
         # A server's words are untrusted: shown with escape sequences made visible.
         if code == 0:
             print(f"{name:28} {sanitize_text(text)}")

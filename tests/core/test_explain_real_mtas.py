@@ -2,15 +2,16 @@
 
 The replies below are the words Debian bookworm's own packages sent on loopback (stop 15):
 Exim 4.96 with Debian's exim4-config (as a daemon, and with ``exim4 -bh CLIENT-IP`` for a client
-its block list names), OpenSMTPD 6.8.0p2 and Postfix 3.7.11, driven through the refusals a guided
-run meets (``benchmarks/real_mtas.py``) and by hand through the checks admins add (access maps,
-local block lists). Addresses and names are the test's; the words are the servers'. A row
-marked "was" read otherwise before this stop.
+its block list names), OpenSMTPD 6.8.0p2, Postfix 3.7.11 and Sendmail 8.17.1.9, driven through
+the refusals a guided run meets (``benchmarks/real_mtas.py``) and by hand through the checks
+admins add (access maps, local block lists). Addresses and names are the test's; the words are
+the servers'. A row marked "was" read otherwise before this stop.
 """
 
 import pytest
 
-from smtp_tui.core.explain import explain_reply, explain_text
+from smtp_tui.core.explain import explain, explain_reply, explain_text
+from smtp_tui.core.explain_kinds import Stage
 from smtp_tui.core.replies import Reply, ReplyParser
 from tests.core.explain_reading import assert_read_as
 
@@ -134,6 +135,40 @@ POSTFIX = [
 ]
 
 
+SENDMAIL = [
+    (
+        "550 5.1.1 <nobody@example.test>... User unknown",
+        "recipient-unknown",
+        "theirs",
+        "sendmail-user-unknown",
+    ),
+    (
+        "550 5.7.1 <x@example.org>... Relaying denied. IP name lookup failed [192.0.2.5]",
+        "reverse-dns",
+        "yours",
+        "sendmail-relaying-ip-name-lookup",
+    ),
+    # Was "other": Sendmail's whole answer to a HELO name it cannot parse.
+    ("501 5.0.0 Invalid domain name", "helo-rejected", "yours", "sendmail-invalid-helo-domain"),
+    ("503 5.0.0 Polite people say HELO first", "syntax", "yours", "command syntax"),
+    # Was the receiver's feature (X.3.3): a login mechanism it does not offer.
+    ("504 5.3.3 AUTH mechanism PLAIN not available", "authentication", "yours", "SMTP login"),
+    # Was named Microsoft's: the words are Sendmail's, which Exchange copies.
+    (
+        "552 5.2.3 Message size exceeds fixed maximum message size (2000)",
+        "other",
+        "yours",
+        "sendmail-size",
+    ),
+    (
+        "553 5.1.3 <@>... List:; syntax illegal for recipient addresses",
+        "syntax",
+        "yours",
+        "address syntax",
+    ),
+    ("555 5.5.4 FOO parameter unrecognized", "syntax", "yours", "command syntax"),
+]
+
 # What the same patterns must not read (a reviewer's counter-examples, written for this test):
 # the words they share with other causes.
 NOT_TOO_FAR = [
@@ -169,7 +204,7 @@ NOT_TOO_FAR = [
 
 
 @pytest.mark.parametrize(
-    ("text", "category", "side", "decided"), EXIM + OPENSMTPD + POSTFIX + NOT_TOO_FAR
+    ("text", "category", "side", "decided"), EXIM + OPENSMTPD + POSTFIX + SENDMAIL + NOT_TOO_FAR
 )
 def test_a_real_mtas_default_words_read_as_an_admin_reads_them(
     text: str, category: str, side: str, decided: str
@@ -189,6 +224,7 @@ WIRE = [
     *EXIM,
     *OPENSMTPD,
     *POSTFIX,
+    *SENDMAIL,
     ("501 Invalid RCPT TO address provided", "syntax", "yours", "address syntax"),
 ]
 
@@ -204,3 +240,12 @@ def test_a_reply_in_a_session_reads_as_the_same_reply_pasted(
         pasted.rule,
     )
     assert (str(in_session.category), str(in_session.side)) == (category, side)
+
+
+def test_a_bare_refusal_at_mail_from_also_points_at_the_sending_ip() -> None:
+    # Sendmail's access map answers a listed client's MAIL FROM with these words alone (8.17.1.9
+    # on loopback): the sender is the stage's guess, the IP must be in the steps too.
+    explained = explain(550, "5.7.1", "5.7.1 Access denied", stage=Stage.MAIL)
+    assert (str(explained.category), str(explained.side)) == ("sender-rejected", "yours")
+    assert "sending IP" in explained.meaning
+    assert any("block lists" in step for step in explained.next_steps)
