@@ -39,6 +39,23 @@ _CAUSE = re.compile(
 )
 
 
+# The local part of an e-mail address in the reply ("<spammer@example.org>"): the sender's or
+# recipient's chosen name, not the server's words, so no family may read it ("... Access
+# denied" is not spam for naming spammer@). Masked with as many x's, which keeps every span where
+# it was (the words shown are the line's own). RFC 2142's role mailboxes stay: "contact
+# abuse@..." is the server's own pointer at your behaviour.
+_LOCAL_PART = re.compile(
+    r"(?<![\w.+%=!#$&'*/?^`{|}~-])"
+    r"(?!(?:abuse|postmaster|hostmaster|security|noc|webmaster|mailer-daemon)@)"
+    r"[\w.+%=!#$&'*/?^`{|}~-]+(?=@[\w-]+(?:\.[\w-]+)+)"
+)
+
+
+def without_local_parts(lowered: str) -> str:
+    """``lowered`` with the local part of every e-mail address made x's (same length)."""
+    return _LOCAL_PART.sub(lambda found: "x" * len(found.group()), lowered)
+
+
 def readable_tags(line: str) -> str:
     """``line`` with the underscores of upper-case vendor tags made spaces (same length)."""
     return _VENDOR_TAG.sub(lambda found: found.group().replace("_", " "), line)
@@ -50,10 +67,10 @@ def _top_tier_matches(line: str) -> list[TextMatch]:
     Patterns are stored in lowercase (see ``explain_data.lowercase_pattern``), so the line is
     lowered once instead of matching each pattern case-insensitively.
     """
-    lowered = line.lower()
+    lowered = without_local_parts(line.lower())
     # A second view with vendor tags read as words, only when the line has any: a pattern that
     # names the tag itself ("spam_suspect:ip_control") still finds it in the first view.
-    tagged = readable_tags(line).lower()
+    tagged = without_local_parts(readable_tags(line).lower())
     has_tags = tagged != lowered
     same_length = len(lowered) == len(line)
     matches: list[TextMatch] = []

@@ -200,6 +200,16 @@ NOT_TOO_FAR = [
         "yours",
         "blocked",
     ),
+    # Was the message's content: "spam" was read inside the address a Sendmail access map
+    # refused. An address's local part is somebody's chosen name, not the server's words...
+    ("550 5.7.1 <spammer@example.org>... Access denied", "other", "unclear", "5.7.1"),
+    # ... except RFC 2142's role mailboxes, which the server names on purpose.
+    (
+        "421 Try again later (192.0.2.1). Please contact abuse@example.net.",
+        "other",
+        "yours",
+        "abuse",
+    ),
 ]
 
 
