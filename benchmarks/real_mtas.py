@@ -15,6 +15,7 @@ leaves the machine: a non-loopback address is refused.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import smtplib
 import sys
@@ -70,35 +71,62 @@ def refusals(
 
 def _run(connect: Connect, name: str, commands: list[str]) -> list[tuple[str, int, str]]:
     found: list[tuple[str, int, str]] = []
+    smtp = _opened(connect, name, found)
+    if smtp is None:
+        return found
     try:
-        with connect() as smtp:
-            for command in commands:
-                code, text = smtp.docmd(command)
-                if code >= 400:
-                    found.append((name, code, _text(text)))
-                if code in (421, 221):
-                    break
-    except (OSError, UnicodeError, smtplib.SMTPException) as error:
+        for command in commands:
+            code, text = smtp.docmd(command)
+            if code >= 400:
+                found.append((name, code, _text(text)))
+            if code in (421, 221):
+                break
+    except (OSError, UnicodeError, ValueError, smtplib.SMTPException) as error:
         found.append((name, 0, f"(connection: {error})"))
+    finally:
+        _closed(smtp)
     return found
 
 
 def _long_line(connect: Connect, local: str, user: str) -> list[tuple[str, int, str]]:
     """A message with a 1,200-octet line: RFC 5322 allows 998."""
+    name = "line over 998 octets"
+    found: list[tuple[str, int, str]] = []
     body = "Subject: long line\r\n\r\n" + "x" * 1200 + "\r\n"
+    smtp = _opened(connect, name, found)
+    if smtp is None:
+        return found
     try:
-        with connect() as smtp:
-            smtp.ehlo("client.example.org")
-            smtp.sendmail("a@example.org", [f"{user}@{local}"], body)
+        smtp.ehlo("client.example.org")
+        smtp.sendmail("a@example.org", [f"{user}@{local}"], body)
     except smtplib.SMTPResponseException as error:
-        return [("line over 998 octets", error.smtp_code, _text(error.smtp_error))]
+        found.append((name, error.smtp_code, _text(error.smtp_error)))
     except smtplib.SMTPRecipientsRefused as error:
-        return [
-            ("line over 998 octets", code, _text(text)) for code, text in error.recipients.values()
-        ]
-    except (OSError, UnicodeError, smtplib.SMTPException) as error:
-        return [("line over 998 octets", 0, f"(connection: {error})")]
-    return []
+        found += [(name, code, _text(text)) for code, text in error.recipients.values()]
+    except (OSError, UnicodeError, ValueError, smtplib.SMTPException) as error:
+        found.append((name, 0, f"(connection: {error})"))
+    finally:
+        _closed(smtp)
+    return found
+
+
+def _opened(connect: Connect, name: str, found: list[tuple[str, int, str]]) -> smtplib.SMTP | None:
+    """A connection, or None with what refused it in ``found`` (a refusal at the greeting is a
+    reply like any other: it is read too)."""
+    try:
+        return connect()
+    except smtplib.SMTPConnectError as error:
+        found.append((name, error.smtp_code, _text(error.smtp_error)))
+    except (OSError, smtplib.SMTPException) as error:
+        found.append((name, 0, f"(connection: {error})"))
+    return None
+
+
+def _closed(smtp: smtplib.SMTP) -> None:
+    """QUIT, whatever the server answers to it, then close: its answer is not a scenario's."""
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        smtp.docmd("QUIT")
+    smtp.close()
 
 
 def _text(words: bytes | str) -> str:
@@ -131,6 +159,10 @@ def main() -> int:
         help="connect from this loopback address (127.0.0.5, say): many MTAs trust 127.0.0.1",
     )
     args = parser.parse_args()
+    given = (args.local, args.user, args.listed_sender or "")
+    if any(not word.isprintable() or not word.isascii() or " " in word for word in given):
+        print("--local, --user and --listed-sender take plain ASCII words only", file=sys.stderr)
+        return 2
     host, _, port = args.server.rpartition(":")
     host = host.strip("[]")
     try:

@@ -15,6 +15,8 @@ own meaning is still shown. Only a bounded prefix of the text is read (``MAX_EXP
 
 from __future__ import annotations
 
+import re
+
 from smtp_tui.core.explain_data import (
     category_defaults,
     ehlo_keywords,
@@ -39,7 +41,7 @@ from smtp_tui.core.explain_line import (
     one_line,
     parse_pasted,
 )
-from smtp_tui.core.explain_match import text_matches
+from smtp_tui.core.explain_match import text_matches, without_local_parts
 from smtp_tui.core.explain_stage import stage_reading
 from smtp_tui.core.explain_subject import subject_side
 from smtp_tui.core.explain_words import (
@@ -95,6 +97,9 @@ class Decision:
         return f"Decided by: {self.label}{words}{rule}"
 
 
+# A line that already starts with a reply code, quoted or not ("'550 5.7.1 ...'" as Exchange
+# quotes a remote server's words).
+_LED_BY_A_CODE = re.compile(r"\s*['\"]?[2-5]\d\d(?:[ -]|$)")
 _CODE_DECISIONS = (DecidedBy.ENHANCED_CODE, DecidedBy.BASIC_CODE, DecidedBy.NOTHING)
 _UNNAMED_RULES = (*_CODE_DECISIONS, DecidedBy.KEYWORDS, DecidedBy.WORDS)  # rule = label
 _NOTHING = Decision(DecidedBy.NOTHING, "none", "nothing smtp-tui recognizes")
@@ -258,7 +263,7 @@ def _led_by_code(line: str, code: int | None) -> str:
     wire comes without it (``Reply.lines`` hold the text after the code), a pasted line or a
     DSN's Diagnostic-Code with it; a pattern anchored on the code ("^501 ...") must read a
     session's reply as it reads the same reply pasted into F2."""
-    if code is None or not line or line.startswith(str(code)):
+    if code is None or not line or _LED_BY_A_CODE.match(line):
         return line
     return f"{code} {line}"
 
@@ -360,6 +365,8 @@ def explain(
             "Not a reply smtp-tui recognizes: paste a whole reply line, a code "
             "such as 550, or an enhanced code such as 5.7.1.",
         )
+    # The readers after the known texts see no address's local part either (explain_match).
+    line = without_local_parts(line)
     text_says_more = says_more(line)
     decider = _decider(ranked, text_says_more)
     if decider.entry.category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:

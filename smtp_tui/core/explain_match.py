@@ -42,18 +42,25 @@ _CAUSE = re.compile(
 # The local part of an e-mail address in the reply ("<spammer@example.org>"): the sender's or
 # recipient's chosen name, not the server's words, so no family may read it ("... Access
 # denied" is not spam for naming spammer@). Masked with as many x's, which keeps every span where
-# it was (the words shown are the line's own). RFC 2142's role mailboxes stay: "contact
-# abuse@..." is the server's own pointer at your behaviour.
-_LOCAL_PART = re.compile(
-    r"(?<![\w.+%=!#$&'*/?^`{|}~-])"
-    r"(?!(?:abuse|postmaster|hostmaster|security|noc|webmaster|mailer-daemon)@)"
-    r"[\w.+%=!#$&'*/?^`{|}~-]+(?=@[\w-]+(?:\.[\w-]+)+)"
+# it was (the words shown are the line's own). RFC 2142's role mailboxes stay when the server
+# names them ("contact abuse@..." points at your behaviour), not when it echoes one as an
+# envelope address ("<abuse@...>... Access denied"). A URL is left whole: its query may carry an
+# address, but its host and path are the server's words ("spamhaus.org/query/...").
+_URL_OR_LOCAL_PART = re.compile(
+    r"(?P<url>https?://\S+)"
+    r"|(?<![\w.+%!#$&'*^`{|}~-])"
+    r"(?:(?<=<)|(?!(?:abuse|postmaster|hostmaster|security|noc|webmaster|mailer-daemon)@))"
+    r"(?P<local>[\w.+%!#$&'*^`{|}~-]+)(?=@(?:[\w-]+(?:\.[\w-]+)*|\[[^\]]*\]))"
 )
 
 
-def without_local_parts(lowered: str) -> str:
-    """``lowered`` with the local part of every e-mail address made x's (same length)."""
-    return _LOCAL_PART.sub(lambda found: "x" * len(found.group()), lowered)
+def without_local_parts(text: str) -> str:
+    """``text`` with the local part of every e-mail address made x's (same length)."""
+    if "@" not in text:
+        return text
+    return _URL_OR_LOCAL_PART.sub(
+        lambda found: found.group() if found.group("url") else "x" * len(found.group()), text
+    )
 
 
 def readable_tags(line: str) -> str:
@@ -67,11 +74,13 @@ def _top_tier_matches(line: str) -> list[TextMatch]:
     Patterns are stored in lowercase (see ``explain_data.lowercase_pattern``), so the line is
     lowered once instead of matching each pattern case-insensitively.
     """
-    lowered = without_local_parts(line.lower())
+    lowered = line.lower()
     # A second view with vendor tags read as words, only when the line has any: a pattern that
     # names the tag itself ("spam_suspect:ip_control") still finds it in the first view.
-    tagged = without_local_parts(readable_tags(line).lower())
+    tagged = readable_tags(line).lower()
     has_tags = tagged != lowered
+    lowered = without_local_parts(lowered)
+    tagged = without_local_parts(tagged) if has_tags else lowered
     same_length = len(lowered) == len(line)
     matches: list[TextMatch] = []
     for known in known_texts():

@@ -260,6 +260,52 @@ NOT_TOO_FAR = [
     # Was the message's content: "spam" was read inside the address a Sendmail access map
     # refused. An address's local part is somebody's chosen name, not the server's words...
     ("550 5.7.1 <spammer@example.org>... Access denied", "other", "unclear", "5.7.1"),
+    # Nor the side's nouns or the words: the names in an address are not the reply's subject.
+    ("550 <recipient@example.org>... Access denied", "other", "unclear", "550"),
+    ("550 <your-ip@example.org>... Access denied", "other", "unclear", "550"),
+    ("550 <spammer@localhost>... Access denied", "other", "unclear", "550"),
+    # A role mailbox echoed as the envelope address is an address like any other...
+    ("550 <abuse@example.org>... Access denied", "other", "unclear", "550"),
+    # ... a URL's host and path stay the server's words, and a key=value is not a local part.
+    (
+        "550 see https://blocklist.example.net/lookup?addr=a@example.org",
+        "sender-ip-blocked",
+        "yours",
+        "block list",
+    ),
+    ("550 rejected: sender=a@example.org blacklisted", "sender-rejected", "yours", "block list"),
+    # Whole-reply patterns still know a reply quoted by the bouncing server.
+    (
+        "Remote Server returned '550 5.7.1 Administrative prohibition'",
+        "other",
+        "unclear",
+        "exim-administrative-prohibition",
+    ),
+    # The second review's counter-examples.
+    ("550 5.7.1 HELO/EHLO required with a FQDN", "helo-rejected", "yours", "HELO"),
+    ("550 Proper hostname in HELO or EHLO required", "helo-rejected", "yours", "HELO"),
+    (
+        "550 5.7.1 From address <a@example.org> blocked: your IP 192.0.2.1 is listed on zen",
+        "sender-ip-blocked",
+        "yours",
+        "blocked IP",
+    ),
+    ("550 Sender address <a@example.org> blocked by SPF policy", "authentication", "yours", "SPF"),
+    ("550 5.7.1 Sender address rejected: client not welcome", "sender-ip-blocked", "yours", "IP"),
+    ("500 5.5.2 Line length exceeded", "syntax", "yours", "500"),
+    (
+        "554 5.6.0 Message rejected: malformed address in To: field",
+        "content-policy",
+        "yours",
+        "message format",
+    ),
+    (
+        "554 5.7.1 Service unavailable; Recipient address [a@listed.example] blocked using "
+        "dbl.dnsbl.test",
+        "other",
+        "unclear",
+        "postfix-rhsbl-recipient",
+    ),
     # ... except RFC 2142's role mailboxes, which the server names on purpose.
     (
         "421 Try again later (192.0.2.1). Please contact abuse@example.net.",
