@@ -15,8 +15,6 @@ own meaning is still shown. Only a bounded prefix of the text is read (``MAX_EXP
 
 from __future__ import annotations
 
-import re
-
 from smtp_tui.core.explain_data import (
     category_defaults,
     ehlo_keywords,
@@ -38,10 +36,12 @@ from smtp_tui.core.explain_line import (
     MAX_EXPLAINED_CHARS,
     bounded_lines,
     find_enhanced,
+    led_by_code,
     one_line,
     parse_pasted,
+    without_local_parts,
 )
-from smtp_tui.core.explain_match import text_matches, without_local_parts
+from smtp_tui.core.explain_match import text_matches
 from smtp_tui.core.explain_stage import stage_reading
 from smtp_tui.core.explain_subject import subject_side
 from smtp_tui.core.explain_words import (
@@ -97,9 +97,6 @@ class Decision:
         return f"Decided by: {self.label}{words}{rule}"
 
 
-# A line that already starts with a reply code, quoted or not ("'550 5.7.1 ...'" as Exchange
-# quotes a remote server's words).
-_LED_BY_A_CODE = re.compile(r"\s*['\"]?[2-5]\d\d(?:[ -]|$)")
 _CODE_DECISIONS = (DecidedBy.ENHANCED_CODE, DecidedBy.BASIC_CODE, DecidedBy.NOTHING)
 _UNNAMED_RULES = (*_CODE_DECISIONS, DecidedBy.KEYWORDS, DecidedBy.WORDS)  # rule = label
 _NOTHING = Decision(DecidedBy.NOTHING, "none", "nothing smtp-tui recognizes")
@@ -189,15 +186,18 @@ def _basic_decision(code: int) -> Decision:
 
 def match_known_text(text: str) -> KnownText | None:
     """The known text that decides for ``text``, or None."""
-    matches = text_matches(one_line(text))
+    line = one_line(text)
+    matches = text_matches(without_local_parts(line), line)
     return matches[0].known if matches else None
 
 
-def _text_evidence(line: str, code: int | None, enhanced: str | None) -> list[_Evidence]:
+def _text_evidence(
+    line: str, shown: str, code: int | None, enhanced: str | None
+) -> list[_Evidence]:
     evidence = []
     reply_class = _reply_class(code, enhanced)
     final, temporary = reply_class == 5, reply_class == 4
-    for match in text_matches(line):
+    for match in text_matches(line, shown):
         if (final and match.known.transient_only) or (temporary and match.known.final_only):
             continue
         known, words = match.known, match.words.strip()[:80]
@@ -256,16 +256,6 @@ def _decider(ranked: list[_Evidence], says_more: bool) -> _Evidence:
     best = ranked[0]
     entry = Entry(Category.OTHER, Side.UNCLEAR, best.entry.meaning, best.entry.next_steps)
     return _Evidence(best.tier, entry, best.decision)
-
-
-def _led_by_code(line: str, code: int | None) -> str:
-    """The reply's words as a pasted line has them, led by the basic code. A reply from the
-    wire comes without it (``Reply.lines`` hold the text after the code), a pasted line or a
-    DSN's Diagnostic-Code with it; a pattern anchored on the code ("^501 ...") must read a
-    session's reply as it reads the same reply pasted into F2."""
-    if code is None or not line or _LED_BY_A_CODE.match(line):
-        return line
-    return f"{code} {line}"
 
 
 def _reply_class(code: int | None, enhanced: str | None) -> int | None:
@@ -347,13 +337,16 @@ def explain(
 
     ``stage`` is the command the reply answered when it is known (``connect``, ``helo``,
     ``starttls``, ``mail``, ``rcpt``, ``data``): it speaks only where the codes name nothing."""
-    line = _led_by_code(one_line(text), code) if text else ""
+    # The line as written (for the words shown) and as read: no address's local part, which
+    # is somebody's chosen name, not the server's words (explain_line.without_local_parts).
+    shown = led_by_code(one_line(text), code) if text else ""
+    line = without_local_parts(shown)
     if enhanced is None and line and not _is_positive(code, None):
         enhanced = find_enhanced(line, code)
     if _is_positive(code, enhanced):  # (also a 2.X.Y found in a text without a basic code)
         return _accepted(code, enhanced)
     ranked = sorted(
-        [*_text_evidence(line, code, enhanced), *_code_evidence(code, enhanced)],
+        [*_text_evidence(line, shown, code, enhanced), *_code_evidence(code, enhanced)],
         key=lambda item: -item.tier,
     )
     if not ranked:
@@ -365,8 +358,6 @@ def explain(
             "Not a reply smtp-tui recognizes: paste a whole reply line, a code "
             "such as 550, or an enhanced code such as 5.7.1.",
         )
-    # The readers after the known texts see no address's local part either (explain_match).
-    line = without_local_parts(line)
     text_says_more = says_more(line)
     decider = _decider(ranked, text_says_more)
     if decider.entry.category is Category.OTHER and decider.decision.by in _CODE_DECISIONS:

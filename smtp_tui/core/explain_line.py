@@ -133,6 +133,42 @@ def bounded_lines(lines: Iterable[str], limit: int = MAX_EXPLAINED_CHARS) -> lis
     return kept
 
 
+# The local part of an e-mail address in the reply ("<spammer@example.org>"): the sender's or
+# recipient's chosen name, not the server's words, so no family may read it ("... Access
+# denied" is not spam for naming spammer@). Masked with as many x's, which keeps every span where
+# it was (the words shown are the line's own). RFC 2142's role mailboxes stay when the server
+# names them ("contact abuse@..." points at your behaviour), not when it echoes one as an
+# envelope address ("<abuse@...>... Access denied"). A URL is left whole: its query may carry an
+# address, but its host and path are the server's words ("spamhaus.org/query/...").
+_URL_OR_LOCAL_PART = re.compile(
+    r"(?P<url>https?://\S+)"
+    r"|(?<![\w.+%!#$&'*^`{|}~-])"
+    r"(?:(?<=<)|(?!(?:abuse|postmaster|hostmaster|security|noc|webmaster|mailer-daemon)@))"
+    r"(?P<local>[\w.+%!#$&'*^`{|}~-]+)(?=@(?:[\w-]+(?:\.[\w-]+)*|\[[^\]]*\]))",
+    re.IGNORECASE,
+)
+
+
+def without_local_parts(text: str) -> str:
+    """``text`` with the local part of every e-mail address made x's (same length): the line
+    every reader of the explainer reads, from the known texts to the learned words."""
+    if "@" not in text:
+        return text
+    return _URL_OR_LOCAL_PART.sub(
+        lambda found: found.group() if found.group("url") else "x" * len(found.group()), text
+    )
+
+
+def led_by_code(line: str, code: int | None) -> str:
+    """The reply's words as a pasted line has them, led by the basic code. A reply from the
+    wire comes without it (``Reply.lines`` hold the text after the code), a pasted line or a
+    DSN's Diagnostic-Code with it; a pattern anchored on the code ("^501 ...") must read a
+    session's reply as it reads the same reply pasted into F2."""
+    if code is None or not line or _CODE_AT_START.match(line):
+        return line
+    return f"{code} {line}"
+
+
 def one_line(text: str, limit: int = MAX_EXPLAINED_CHARS) -> str:
     """``text`` cut to ``limit`` characters, each line's repeated code prefix removed, wrappers
     of the bouncing software removed, unsafe characters made spaces, joined with single spaces."""

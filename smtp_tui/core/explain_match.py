@@ -39,36 +39,12 @@ _CAUSE = re.compile(
 )
 
 
-# The local part of an e-mail address in the reply ("<spammer@example.org>"): the sender's or
-# recipient's chosen name, not the server's words, so no family may read it ("... Access
-# denied" is not spam for naming spammer@). Masked with as many x's, which keeps every span where
-# it was (the words shown are the line's own). RFC 2142's role mailboxes stay when the server
-# names them ("contact abuse@..." points at your behaviour), not when it echoes one as an
-# envelope address ("<abuse@...>... Access denied"). A URL is left whole: its query may carry an
-# address, but its host and path are the server's words ("spamhaus.org/query/...").
-_URL_OR_LOCAL_PART = re.compile(
-    r"(?P<url>https?://\S+)"
-    r"|(?<![\w.+%!#$&'*^`{|}~-])"
-    r"(?:(?<=<)|(?!(?:abuse|postmaster|hostmaster|security|noc|webmaster|mailer-daemon)@))"
-    r"(?P<local>[\w.+%!#$&'*^`{|}~-]+)(?=@(?:[\w-]+(?:\.[\w-]+)*|\[[^\]]*\]))"
-)
-
-
-def without_local_parts(text: str) -> str:
-    """``text`` with the local part of every e-mail address made x's (same length)."""
-    if "@" not in text:
-        return text
-    return _URL_OR_LOCAL_PART.sub(
-        lambda found: found.group() if found.group("url") else "x" * len(found.group()), text
-    )
-
-
 def readable_tags(line: str) -> str:
     """``line`` with the underscores of upper-case vendor tags made spaces (same length)."""
     return _VENDOR_TAG.sub(lambda found: found.group().replace("_", " "), line)
 
 
-def _top_tier_matches(line: str) -> list[TextMatch]:
+def _top_tier_matches(line: str, shown: str) -> list[TextMatch]:
     """The known texts found in ``line`` in the highest tier that has any, in file order.
 
     Patterns are stored in lowercase (see ``explain_data.lowercase_pattern``), so the line is
@@ -79,9 +55,7 @@ def _top_tier_matches(line: str) -> list[TextMatch]:
     # names the tag itself ("spam_suspect:ip_control") still finds it in the first view.
     tagged = readable_tags(line).lower()
     has_tags = tagged != lowered
-    lowered = without_local_parts(lowered)
-    tagged = without_local_parts(tagged) if has_tags else lowered
-    same_length = len(lowered) == len(line)
+    same_length = len(lowered) == len(shown)
     matches: list[TextMatch] = []
     for known in known_texts():
         if matches and known.tier < matches[0].known.tier:
@@ -91,7 +65,7 @@ def _top_tier_matches(line: str) -> list[TextMatch]:
         )
         if found:
             start, end = _longest(known, lowered, found.start(), found.end())
-            words = line[start:end] if same_length else lowered[start:end]
+            words = shown[start:end] if same_length else lowered[start:end]
             matches.append(TextMatch(known, words, start))
     return matches
 
@@ -111,9 +85,13 @@ def _longest(known: KnownText, lowered: str, start: int, end: int) -> tuple[int,
     return start, end
 
 
-def text_matches(line: str) -> list[TextMatch]:
-    """The known texts of the highest tier that matches ``line``, the one that decides first."""
-    matches = _top_tier_matches(line)
+def text_matches(line: str, shown: str | None = None) -> list[TextMatch]:
+    """The known texts of the highest tier that matches ``line``, the one that decides first.
+
+    ``line`` is the reply as the explainer reads it (no address's local part:
+    ``explain_line.without_local_parts``); ``shown``, the same line as written, gives the words
+    a match reports (same length)."""
+    matches = _top_tier_matches(line, line if shown is None else shown)
     if matches and matches[0].known.tier >= Tier.GENERIC_TEXT:
         matches.sort(key=lambda match: (-match.known.priority, -len(match.words)))
     elif len(matches) > 1:

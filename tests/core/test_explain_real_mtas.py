@@ -313,6 +313,13 @@ NOT_TOO_FAR = [
         "yours",
         "abuse",
     ),
+    # (A role is a role in any case.)
+    (
+        "421 Try again later (192.0.2.1). Please contact Abuse@example.net.",
+        "other",
+        "yours",
+        "Abuse",
+    ),
 ]
 
 
